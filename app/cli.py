@@ -1,0 +1,296 @@
+"""The `inspections` command line: thin wrappers over ingest/ and retrieval/ (a contract: see DESIGN.md)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+index_option = click.option("--index", "index_dir", default=None, envvar="INSPECTIONS_INDEX",
+                            help="Index folder (default: $INSPECTIONS_INDEX, else ./.index).", show_envvar=True)
+
+
+def _open(index_dir: str | None, create: bool = False):
+    from retrieval.store import Store, StoreError
+
+    try:
+        return Store(index_dir, create=create)
+    except StoreError as e:
+        raise click.ClickException(str(e))
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="inspections")
+def cli() -> None:
+    """Ask questions of Ofsted inspection reports and the council reports that answer them."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@index_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per file outcome, then a summary object.")
+@click.option("--no-wait", is_flag=True, help="Refuse, rather than wait, when another ingest holds the index.")
+def ingest(paths: tuple[str, ...], index_dir: str | None, quiet: bool, as_json: bool, no_wait: bool) -> None:
+    """Index PDF, .txt and .md files (or folders of them). Unchanged files are skipped; changed ones replaced."""
+    from retrieval.indexer import IndexBusy, index_paths
+    from retrieval.store import StoreError
+
+    store = _open(index_dir, create=True)
+
+    def show(o) -> None:
+        if as_json:
+            _echo_json({"path": o.path, "status": o.status, "reason": o.reason, "report_id": o.report_id,
+                        "council": o.council, "published": o.published, "paragraphs": o.paragraphs})
+        elif o.status == "failed":
+            click.echo(f"FAILED  {o.path}: {o.reason}")
+
+    try:
+        summary = index_paths(list(paths), store, progress=not quiet and not as_json, on_outcome=show,
+                              wait_for_lock=not no_wait, notice=lambda m: click.echo(m, err=True))
+    except IndexBusy as e:
+        raise click.ClickException(str(e))
+    except StoreError as e:
+        raise click.ClickException(str(e))
+    if summary.recovered:
+        click.echo(f"cleared {summary.recovered} half-written report(s) left by an interrupted ingest", err=True)
+    if as_json:
+        _echo_json({"indexed": summary.count("indexed", "replaced"), "unchanged": summary.count("unchanged"),
+                    "failed": summary.count("failed"), "paragraphs_added": summary.paragraphs_added,
+                    "seconds": round(summary.seconds, 2)})
+    else:
+        click.echo(summary.line())
+    sys.exit(1 if summary.failed else 0)
+
+
+def _searcher(index_dir: str | None):
+    from retrieval.search import Searcher
+
+    return Searcher(_open(index_dir))
+
+
+def _print_answer(res) -> None:
+    if res.message:
+        click.secho(res.message, fg="yellow")
+    click.echo(res.answer.text)
+    if res.evidence:
+        click.echo("\nEvidence")
+        for i, e in enumerate(res.evidence, 1):
+            where = f"paragraph {e.paragraph}" if e.paragraph else f"page {e.page}"
+            click.secho(f"[{i}] {e.council} — {e.title} ({e.published}) {where}", bold=True)
+            if e.section:
+                click.echo(f"    {e.section}")
+            text = e.text if len(e.text) <= 600 else e.text[:600].rsplit(" ", 1)[0] + " …"
+            click.echo(f"    {text}")
+            click.echo(f"    Cite: {e.citation}")
+    if res.recommendations:
+        click.echo("\nRecommendations")
+        for r in res.recommendations:
+            extra = ", ".join(x for x in (r.get("timescale"), r.get("owner")) if x)
+            click.echo(f"  - {r['text']}" + (f" ({extra})" if extra else "") + f"\n    {r.get('citation', '')}")
+    if res.judgements:
+        click.echo("\nJudgements")
+        for j in res.judgements:
+            click.echo(f"  {j['council']} {j['published']}: {j['area']} — {j['grade']}")
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--council", "councils", multiple=True, help="Only this council (repeat for several).")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(1, 100), help="How many paragraphs.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help='JSON Lines of {"id", "question", "councils"?}.')
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@index_option
+def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batch: str | None, as_json: bool,
+        index_dir: str | None) -> None:
+    """Answer a question with the paragraphs that answer it, quoted and cited."""
+    if not question and not batch:
+        raise click.UsageError('give a QUESTION, e.g. inspections ask "what did inspectors say about care leavers?"')
+    searcher = _searcher(index_dir)
+    if batch:
+        for n, line in enumerate(Path(batch).read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                res = searcher.ask(str(item.get("question") or ""), councils=list(item.get("councils") or []) or None,
+                                   k=k, mode=mode)
+                out = {"id": item.get("id"), **res.to_json()}
+            except (ValueError, TypeError) as e:
+                out = {"id": (item.get("id") if isinstance(item, dict) else None), "error": str(e), "evidence": [],
+                       "answer": "", "timing_ms": 0.0}
+            click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    try:
+        res = searcher.ask(question or "", councils=list(councils) or None, k=k, mode=mode)
+    except ValueError as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        _echo_json(res.to_json())
+    else:
+        _print_answer(res)
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--council", "councils", multiple=True, required=True, help="A council to compare (repeat).")
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50))
+@click.option("--latest", is_flag=True, help="Only each council's latest inspection.")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def compare(topic: str, councils: tuple[str, ...], k: int, latest: bool, as_json: bool, index_dir: str | None) -> None:
+    """Compare what reports say about TOPIC across councils."""
+    from retrieval.compare import compare as run_compare
+
+    try:
+        data = run_compare(_searcher(index_dir), topic, list(councils), k=k, latest=latest)
+    except ValueError as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        _echo_json(data)
+        return
+    for c in data["councils"]:
+        click.secho(f"\n== {c['council']}", bold=True)
+        if not c.get("indexed", True):
+            click.echo("  " + c.get("message", "no indexed report"))
+            continue
+        for j in c["judgements"]:
+            click.echo(f"  {j['published']} {j['area']}: {j['grade']}")
+        for e in c["evidence"]:
+            click.echo(f"  - {e['text'][:300]}\n    {e['citation']}")
+        for r in c["recommendations"]:
+            click.echo(f"  * {r['text'][:200]} ({r.get('timescale') or 'no timescale'})")
+
+
+def _report_ids_for(searcher, council: str | None, report: str | None) -> list[str] | None:
+    if not council and not report:
+        return None
+    reps = list(searcher.reports.values())
+    if council:
+        from ingest import gazetteer
+
+        c = gazetteer.lookup(council)
+        name = c.name if c else council
+        reps = [r for r in reps if (r.get("council") or "").lower() == name.lower()]
+        if not reps:
+            raise click.ClickException(f"no indexed report for council {council!r}")
+    if report:
+        reps = [r for r in reps if r["report_id"].startswith(report)]
+        if not reps:
+            raise click.ClickException(f"no indexed report with id {report!r}: see `inspections reports`")
+    return [r["report_id"] for r in reps]
+
+
+@cli.command()
+@click.option("--council", default=None)
+@click.option("--report", "report_id", default=None, help="A report id (or its first characters).")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def recommendations(council: str | None, report_id: str | None, as_json: bool, index_dir: str | None) -> None:
+    """Every recommendation the indexed reports made, with timescale and owner."""
+    from retrieval.search import recommendation_json
+
+    s = _searcher(index_dir)
+    s.refresh()
+    ids = _report_ids_for(s, council, report_id)
+    rows = [recommendation_json(r, r["text"], s.reports.get(r["report_id"])) for r in s.store.recommendations(ids)]
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        extra = " | ".join(x for x in (r.get("timescale"), r.get("owner"), r.get("group")) if x)
+        click.echo(f"{r['council']} {r['published']} {r.get('number') or '-'}: {r['text']}" +
+                   (f"\n    [{extra}]" if extra else ""))
+
+
+@cli.command()
+@click.option("--council", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def judgements(council: str | None, as_json: bool, index_dir: str | None) -> None:
+    """Every judgement (grade) the indexed reports gave."""
+    s = _searcher(index_dir)
+    s.refresh()
+    ids = _report_ids_for(s, council, None)
+    ids = ids if ids is not None else [r["report_id"] for r in sorted(s.reports.values(), key=lambda r: (r["council"], r.get("published") or ""))]
+    rows = s.judgements_for(ids)
+    if as_json:
+        _echo_json(rows)
+        return
+    for j in rows:
+        click.echo(f"{j['council']:30s} {j['published']}  {j['area']}: {j['grade']}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def reports(as_json: bool, index_dir: str | None) -> None:
+    """The indexed reports."""
+    store = _open(index_dir)
+    rows = [{k: r.get(k) for k in ("report_id", "council", "kind", "framework", "title", "published",
+                                   "inspection_dates", "source", "pages", "paragraphs")} for r in store.reports()]
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("The index is empty: run `inspections ingest PATH...`.")
+    for r in rows:
+        click.echo(f"{r['report_id']}  {r['council']:28s} {r['published'] or '?':10s} {r['kind']:18s} "
+                   f"{r['paragraphs']:4d} paragraphs  {Path(r['source'] or '').name}")
+
+
+@cli.command()
+@click.argument("report_id")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def paragraphs(report_id: str, as_json: bool, index_dir: str | None) -> None:
+    """A report's paragraphs in document order, as ingest understood them."""
+    store = _open(index_dir)
+    rep = store.report(report_id)
+    if rep is None:
+        raise click.ClickException(f"no indexed report with id {report_id!r}: see `inspections reports`")
+    rows = [{"paragraph": p.get("number") or None, "part": p.get("part"), "section": p.get("section"),
+             "grade": p.get("grade") or None, "page": p.get("page"), "text": p["text"]}
+            for p in store.paragraphs_of(rep["report_id"])]
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"[{r['paragraph'] or '-'}] p{r['page']} {r['section']}\n    {r['text']}")
+
+
+@cli.command()
+@index_option
+@click.option("--port", default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def app(index_dir: str | None, port: int, host: str) -> None:
+    """Start the Streamlit app on the index."""
+    import subprocess
+
+    script = Path(__file__).with_name("main.py")
+    env = dict(os.environ)
+    env["INSPECTIONS_INDEX"] = os.path.abspath(index_dir or env.get("INSPECTIONS_INDEX") or ".index")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", host, "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    click.echo(f"Starting the app on http://{host}:{port} (index {env['INSPECTIONS_INDEX']})")
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""Index files into the store: skip unchanged bytes, parse in worker processes, embed in batches, write each report
+whole, replace a changed file's old report, and tell the user every file's outcome.
+
+Parsing (pypdf, pure Python) runs in a process pool while this process embeds, so on two cores the slower of the two
+sets the pace rather than their sum.
+"""
+from __future__ import annotations
+
+import fcntl
+import multiprocessing as mp
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ingest.loaders import file_sha256, iter_files
+from ingest.models import IngestError, ParsedReport
+from ingest.pipeline import parse_file, report_id
+from retrieval.store import Store, StoreError
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # "indexed" | "replaced" | "unchanged" | "failed"
+    reason: str = ""
+    report_id: str = ""
+    council: str = ""
+    published: str | None = None
+    paragraphs: int = 0
+    pages: int = 0
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    parse_seconds: float = 0.0
+    embed_seconds: float = 0.0
+    write_seconds: float = 0.0
+    recovered: int = 0
+
+    def count(self, *status: str) -> int:
+        return sum(o.status in status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def paragraphs_added(self) -> int:
+        return sum(o.paragraphs for o in self.outcomes if o.status in ("indexed", "replaced"))
+
+    def line(self) -> str:
+        return (f"{self.count('indexed', 'replaced')} indexed, {self.count('unchanged')} unchanged, "
+                f"{self.count('failed')} failed; {self.paragraphs_added} paragraphs added in {self.seconds:.1f} s")
+
+
+class IndexBusy(Exception):
+    pass
+
+
+@contextmanager
+def ingest_lock(store: Store, wait_for: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One ingest at a time per index: a second one waits (saying so) rather than interleaving writes."""
+    if store.server:
+        root = Path(os.environ.get("INSPECTIONS_CACHE") or Path.home() / ".cache" / "inspections")
+        root.mkdir(parents=True, exist_ok=True)
+        lock_path = root / f"ingest-{store.server[0]}-{store.server[1]}.lock"
+    else:
+        lock_path = Path(store.index_dir) / ".ingest.lock"
+    fh = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait_for:
+                raise IndexBusy(f"another ingest is running on {store.location}; try again when it has finished")
+            if notice:
+                notice(f"another ingest is running on {store.location}; waiting for it to finish...")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            fh.close()
+
+
+def source_key(path: str | Path) -> str:
+    return str(Path(path).resolve())
+
+
+def _parse(path: str) -> tuple[str, ParsedReport | None, str, float]:
+    t = time.perf_counter()
+    try:
+        return path, parse_file(path), "", time.perf_counter() - t
+    except IngestError as e:
+        return path, None, str(e), time.perf_counter() - t
+    except Exception as e:  # never lose the batch to one file
+        return path, None, f"could not be understood ({type(e).__name__}: {str(e)[:120]})", time.perf_counter() - t
+
+
+def embed_text(section: str, text: str) -> str:
+    """What the model sees: the nearest heading gives a short paragraph its topic ("Care leavers: ...")."""
+    head = section.split(" > ")[-1].strip() if section else ""
+    return f"{head}: {text}" if head else text
+
+
+def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], object] | None = None,
+                progress: bool = True, workers: int | None = None,
+                on_outcome: Callable[[Outcome], None] | None = None, wait_for_lock: bool = True,
+                notice: Callable[[str], None] | None = None) -> Summary:
+    """Index every supported file under `paths`; returns the outcome of each."""
+    from tqdm import tqdm
+
+    t0 = time.perf_counter()
+    summary = Summary()
+    files, problems = iter_files(paths)
+
+    def report(o: Outcome) -> None:
+        summary.outcomes.append(o)
+        if on_outcome:
+            on_outcome(o)
+
+    for raw, why in problems:
+        report(Outcome(path=raw, status="failed", reason=why))
+    with ingest_lock(store, wait_for=wait_for_lock, notice=notice):
+        summary.recovered = store.recover()
+        todo: list[tuple[str, str]] = []
+        seen_ids: set[str] = set()
+        for f in files:
+            try:
+                sha = file_sha256(f)
+            except OSError as e:
+                reason = "permission denied: the file is not readable" if isinstance(e, PermissionError) else \
+                    f"cannot read the file ({e.strerror or e})"
+                report(Outcome(path=str(f), status="failed", reason=reason))
+                continue
+            rid = report_id(sha)
+            existing = store.find_sha(sha)
+            if existing or rid in seen_ids:
+                ex = existing or {}
+                report(Outcome(path=str(f), status="unchanged", report_id=rid, council=ex.get("council", ""),
+                               published=ex.get("published"), paragraphs=0))
+                continue
+            seen_ids.add(rid)
+            todo.append((str(f), sha))
+
+        bar = tqdm(total=len(todo), unit="file", desc="Indexing", disable=not progress or not todo,
+                   file=sys.stderr, dynamic_ncols=True)
+        pages = paras = 0
+        embedder = None
+        n_workers = workers or min(2, max(1, (os.cpu_count() or 2)))
+        if todo:
+            ctx = mp.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+                queue = list(todo)
+                running = set()
+                while queue or running:
+                    while queue and len(running) < n_workers * 3:
+                        running.add(pool.submit(_parse, queue.pop(0)[0]))
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        path, parsed, why, secs = fut.result()
+                        summary.parse_seconds += secs
+                        if parsed is None:
+                            bar.update(1)
+                            report(Outcome(path=path, status="failed", reason=why))
+                            continue
+                        if embedder is None:
+                            embedder = embedder_factory() if embedder_factory else _default_embedder()
+                        t = time.perf_counter()
+                        pv = embedder.embed([embed_text(p.section, p.text) for p in parsed.paragraphs])
+                        rv = embedder.embed([r.text for r in parsed.recommendations]) if parsed.recommendations \
+                            else np.zeros((0, pv.shape[1] if len(pv) else 384), dtype=np.float32)
+                        summary.embed_seconds += time.perf_counter() - t
+                        t = time.perf_counter()
+                        key = source_key(path)
+                        old = [r for r in store.find_source(key) if r["report_id"] != parsed.report.id]
+                        store.write(parsed, pv, rv, key)
+                        for r in old:
+                            store.delete_report(r["report_id"])
+                        summary.write_seconds += time.perf_counter() - t
+                        rep = parsed.report
+                        pages += rep.pages
+                        paras += len(parsed.paragraphs)
+                        bar.update(1)
+                        bar.set_postfix(pages=pages, paragraphs=paras, refresh=False)
+                        report(Outcome(path=path, status="replaced" if old else "indexed", report_id=rep.id,
+                                       council=rep.council, published=rep.published,
+                                       paragraphs=len(parsed.paragraphs), pages=rep.pages))
+        bar.close()
+        if summary.count("indexed", "replaced") or summary.recovered:
+            from retrieval import lexical
+
+            t = time.perf_counter()
+            lexical.load(store)
+            summary.write_seconds += time.perf_counter() - t
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _default_embedder():
+    from retrieval.embed import get_embedder
+
+    return get_embedder()
+
+
+def delete(store: Store, report_ids: list[str]) -> None:
+    for rid in report_ids:
+        store.delete_report(rid)
+    from retrieval import lexical
+
+    lexical.load(store)
+
+
+__all__ = ["Outcome", "Summary", "index_paths", "IndexBusy", "StoreError", "delete"]

@@ -1,0 +1,267 @@
+"""Hybrid search: dense vectors in Chroma and BM25 over the same paragraphs, fused by reciprocal rank.
+
+`Searcher` is what the CLI, the app and the tests all call: it holds the store, the model and the lexical index for
+the life of a process so each question costs one embedding and two lookups.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.models import Evidence
+from retrieval import lexical
+from retrieval.answer import Answer, extractive_answer
+from retrieval.citation import citation
+from retrieval.query import Query, understand
+from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store
+
+MODES = ("hybrid", "dense", "bm25")
+RRF_K = 60
+
+
+@dataclass
+class Filters:
+    """Which reports a search may return. Empty means everything."""
+
+    councils: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    kind: str | None = None
+    framework: str | None = None
+    latest: bool = False
+    report_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, q: Query, **extra: Any) -> "Filters":
+        return cls(councils=list(q.councils), year_from=q.year_from, year_to=q.year_to, kind=q.kind,
+                   latest=q.latest, **extra)
+
+
+@dataclass
+class AskResult:
+    question: str
+    query: Query
+    answer: Answer
+    evidence: list[Evidence]
+    recommendations: list[dict[str, Any]]
+    judgements: list[dict[str, Any]]
+    timing_ms: float = 0.0
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.answer.text, "found": self.answer.found,
+                "councils": self.query.councils, "evidence": [e.to_json() for e in self.evidence],
+                "recommendations": self.recommendations, "judgements": self.judgements,
+                "message": self.message, "timing_ms": round(self.timing_ms, 1)}
+
+
+def _norm_text(t: str) -> str:
+    return re.sub(r"\W+", " ", t.lower()).strip()
+
+
+class Searcher:
+    def __init__(self, store: Store, embedder=None):
+        self.store = store
+        self._embedder = embedder
+        self._lexical: lexical.LexicalIndex | None = None
+        self._reports: dict[str, dict[str, Any]] | None = None
+        self._stamp: str | None = None
+
+    # ---- shared state, refreshed when another process has ingested --------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from retrieval.embed import get_embedder
+
+            self._embedder = get_embedder()
+        return self._embedder
+
+    def refresh(self, force: bool = False) -> None:
+        stamp = self.store.stamp()
+        if force or stamp != self._stamp or self._reports is None:
+            self._reports = {r["report_id"]: r for r in self.store.reports()}
+            self._lexical = lexical.load(self.store)
+            self._stamp = stamp
+
+    @property
+    def reports(self) -> dict[str, dict[str, Any]]:
+        if self._reports is None:
+            self.refresh()
+        return self._reports or {}
+
+    def councils(self) -> list[str]:
+        return sorted({r["council"] for r in self.reports.values() if r.get("council")})
+
+    # ---- filters ---------------------------------------------------------------------------------------------------
+    def allowed_reports(self, f: Filters) -> set[str]:
+        reps = list(self.reports.values())
+        if f.report_ids:
+            reps = [r for r in reps if r["report_id"] in set(f.report_ids)]
+        if f.councils:
+            wanted = {c.lower() for c in f.councils}
+            reps = [r for r in reps if (r.get("council") or "").lower() in wanted]
+        if f.kind:
+            reps = [r for r in reps if r.get("kind") == f.kind]
+        if f.framework:
+            reps = [r for r in reps if r.get("framework") == f.framework]
+        year = lambda r: int((r.get("published") or "0")[:4] or 0)
+        if f.year_from:
+            reps = [r for r in reps if year(r) >= f.year_from]
+        if f.year_to:
+            reps = [r for r in reps if year(r) <= f.year_to]
+        if f.latest:
+            latest: dict[str, dict] = {}
+            for r in reps:
+                if r.get("kind") == "council_report" and f.kind != "council_report":
+                    continue
+                cur = latest.get(r["council"])
+                if cur is None or (r.get("published") or "") > (cur.get("published") or ""):
+                    latest[r["council"]] = r
+            reps = list(latest.values())
+        return {r["report_id"] for r in reps}
+
+    # ---- ranking ---------------------------------------------------------------------------------------------------
+    def _dense(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+        where = None
+        if allowed is not None:
+            ids = sorted(allowed)
+            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+        vec = self.embedder.embed_query(text)
+        hits = self.store.dense(PARAGRAPHS, vec, n, where)
+        return [(pid, sim) for pid, sim, _doc, _meta in hits if pid.split(":")[0] in self.reports]
+
+    def _bm25(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+        assert self._lexical is not None
+        return self._lexical.top(text, n, allowed)
+
+    def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid") -> list[Evidence]:
+        """The k best paragraphs for a search text under filters, deduplicated, best first."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        self.refresh()
+        f = filters or Filters()
+        allowed = self.allowed_reports(f)
+        if not allowed:
+            return []
+        if len(allowed) == len(self.reports):
+            allowed_arg = None
+        else:
+            allowed_arg = allowed
+        depth = max(50, k * 5)
+        fused: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            for rank, (pid, _s) in enumerate(self._dense(text, depth, allowed_arg)):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if mode in ("hybrid", "bm25"):
+            for rank, (pid, _s) in enumerate(self._bm25(text, depth, allowed_arg)):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        rows = self.store.get_paragraphs([pid for pid, _ in ranked[: depth]])
+        out: list[Evidence] = []
+        seen: set[tuple[str, str]] = set()
+        for pid, score in ranked:
+            if pid not in rows:
+                continue
+            doc, meta = rows[pid]
+            rep = self.reports.get(meta["report_id"])
+            if rep is None:
+                continue
+            key = (rep.get("council", ""), _norm_text(doc)[:300])
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(self._evidence(doc, meta, rep, score))
+            if len(out) >= k:
+                break
+        return out
+
+    def _evidence(self, doc: str, meta: dict[str, Any], rep: dict[str, Any], score: float) -> Evidence:
+        number = meta.get("number") or None
+        page = int(meta.get("page") or 1)
+        part = meta.get("part") or "main"
+        cite = citation(council=rep["council"], kind=rep["kind"], title=rep.get("title") or "",
+                        published=rep.get("published"), paragraph=number, page=page,
+                        committee=rep.get("committee"), part=part)
+        top = meta.get("top")
+        bottom = meta.get("bottom")
+        return Evidence(report_id=rep["report_id"], council=rep["council"], title=rep.get("title") or "",
+                        kind=rep["kind"], published=rep.get("published"), paragraph=number, part=part,
+                        section=meta.get("section") or "", page=page, text=doc, score=round(float(score), 6),
+                        citation=cite, grade=meta.get("grade") or None, source=rep.get("source") or "",
+                        top=top if isinstance(top, (int, float)) and top >= 0 else None,
+                        bottom=bottom if isinstance(bottom, (int, float)) and bottom >= 0 else None)
+
+    # ---- recommendations and judgements that go with an answer ----------------------------------------------------
+    def related_recommendations(self, text: str, allowed: set[str] | None, n: int = 5,
+                                min_similarity: float = 0.35) -> list[dict[str, Any]]:
+        where = None
+        if allowed is not None:
+            ids = sorted(allowed)
+            if not ids:
+                return []
+            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+        vec = self.embedder.embed_query(text)
+        hits = self.store.dense(RECOMMENDATIONS, vec, n, where)
+        return [recommendation_json(meta, doc, self.reports.get(meta["report_id"]), sim)
+                for _pid, sim, doc, meta in hits if sim >= min_similarity and meta["report_id"] in self.reports]
+
+    def judgements_for(self, report_ids: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for rid in report_ids:
+            rep = self.reports.get(rid)
+            if not rep:
+                continue
+            for j in rep.get("judgements") or []:
+                out.append({"report_id": rid, "council": rep["council"], "published": rep.get("published"),
+                            "area": j["area"], "grade": j["grade"], "score": j.get("score")})
+        return out
+
+    # ---- the question ----------------------------------------------------------------------------------------------
+    def ask(self, question: str, councils: list[str] | None = None, k: int = 10, mode: str = "hybrid",
+            previous: Query | None = None, filters: Filters | None = None) -> AskResult:
+        t = time.perf_counter()
+        self.refresh()
+        q = understand(question, councils=councils or None, previous=previous, known_councils=self.councils())
+        f = filters or Filters.from_query(q)
+        if filters is not None and q.councils and not filters.councils:
+            f.councils = list(q.councils)
+        message = ""
+        missing = [c for c in f.councils if c not in self.councils()]
+        if missing:
+            message = (f"No indexed report for {', '.join(missing)}. Index its reports with `inspections ingest`, "
+                       "or ask about another council.")
+        text = q.text or question
+        evidence = self.search(text, f, k=k, mode=mode) if text.strip() else []
+        if not evidence and (f.latest or f.year_from or f.year_to) and not missing:
+            f2 = Filters(councils=f.councils, kind=f.kind)  # a year that has no report: say so, search the council
+            evidence = self.search(text, f2, k=k, mode=mode)
+        answer = extractive_answer(q, evidence)
+        allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
+        recs = self.related_recommendations(text, allowed) if answer.found else []
+        top_reports = list(dict.fromkeys(e.report_id for e in evidence[:3]))
+        judgements = self.judgements_for(top_reports)
+        if not self.reports:
+            message = "The index is empty: run `inspections ingest PATH...` to add reports."
+        return AskResult(question=question, query=q, answer=answer, evidence=evidence, recommendations=recs,
+                         judgements=judgements, timing_ms=(time.perf_counter() - t) * 1000, message=message)
+
+
+def recommendation_json(meta: dict[str, Any], text: str, rep: dict[str, Any] | None,
+                        similarity: float | None = None) -> dict[str, Any]:
+    rep = rep or {}
+    page = meta.get("page")
+    number = meta.get("number") or None
+    d = {"report_id": meta["report_id"], "council": meta.get("council"), "published": meta.get("published") or None,
+         "text": text, "number": number, "timescale": meta.get("timescale") or None,
+         "owner": meta.get("owner") or None, "group": meta.get("group") or None,
+         "paragraph": meta.get("paragraph") or None, "page": page if isinstance(page, int) and page > 0 else None,
+         "kind": meta.get("rec_kind") or "recommendation"}
+    if rep:
+        d["citation"] = citation(council=rep["council"], kind=rep["kind"], title=rep.get("title") or "",
+                                 published=rep.get("published"), paragraph=d["paragraph"], page=d["page"],
+                                 committee=rep.get("committee"))
+    if similarity is not None:
+        d["score"] = round(float(similarity), 4)
+    return d

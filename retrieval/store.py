@@ -1,0 +1,246 @@
+"""The one store: Chroma, embedded in a local folder or a server when CHROMA_HOST is set.
+
+Three collections: `paragraphs` (text + vector + citation metadata), `recommendations` (searchable too) and
+`reports` (one record per complete report, written last). A report is visible to readers only once its record
+exists, so an ingest killed half-way never shows half a report; a `pending` marker lets the next ingest clear what
+the killed one left behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from ingest.models import Judgement, ParsedReport, Recommendation, Report
+
+PARAGRAPHS = "paragraphs"
+RECOMMENDATIONS = "recommendations"
+REPORTS = "reports"
+META = "inspections_meta"
+
+
+class StoreError(Exception):
+    """The index cannot be reached or read; the message says what to do."""
+
+
+def default_index_dir() -> str:
+    return os.environ.get("INSPECTIONS_INDEX") or ".index"
+
+
+def server_address() -> tuple[str, int] | None:
+    host = os.environ.get("CHROMA_HOST")
+    if not host:
+        return None
+    return host, int(os.environ.get("CHROMA_PORT") or 8000)
+
+
+def _client(index_dir: str, create: bool):
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    addr = server_address()
+    if addr:
+        try:
+            client = chromadb.HttpClient(host=addr[0], port=addr[1], settings=settings)
+            client.heartbeat()
+            return client
+        except Exception as e:
+            raise StoreError(f"cannot reach the Chroma server at {addr[0]}:{addr[1]} ({type(e).__name__}). "
+                             "Start it with `chroma run --path DIR --host HOST --port PORT`, or unset CHROMA_HOST "
+                             "to use a local index.") from None
+    if not create and not (Path(index_dir) / "chroma.sqlite3").exists():
+        raise StoreError(f"no index at {index_dir}: run `inspections ingest PATH...` first "
+                         "(or point --index / INSPECTIONS_INDEX at an existing index)")
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=index_dir, settings=settings)
+
+
+def _clean_meta(d: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata takes str/int/float/bool only: None becomes "" so every record has every key."""
+    out = {}
+    for k, v in d.items():
+        if v is None:
+            out[k] = ""
+        elif isinstance(v, (list, tuple)):
+            out[k] = ",".join(str(x) for x in v)
+        else:
+            out[k] = v
+    return out
+
+
+def _pub_ord(published: str | None) -> int:
+    try:
+        return int((published or "")[:10].replace("-", ""))
+    except ValueError:
+        return 0
+
+
+class Store:
+    """Typed access to the index. Open with create=True to ingest, False to read (a missing index is an error)."""
+
+    def __init__(self, index_dir: str | None = None, create: bool = False):
+        self.index_dir = index_dir or default_index_dir()
+        self.server = server_address()
+        self.client = _client(self.index_dir, create)
+        try:
+            space = {"hnsw:space": "cosine"}
+            self.paragraphs = self.client.get_or_create_collection(PARAGRAPHS, metadata=space, embedding_function=None)
+            self.recs = self.client.get_or_create_collection(RECOMMENDATIONS, metadata=space, embedding_function=None)
+            self.reports_col = self.client.get_or_create_collection(REPORTS, embedding_function=None)
+            self.meta = self.client.get_or_create_collection(META, embedding_function=None)
+        except StoreError:
+            raise
+        except Exception as e:
+            raise StoreError(f"cannot open the index ({type(e).__name__}: {str(e)[:200]})") from None
+
+    @property
+    def location(self) -> str:
+        return f"Chroma server {self.server[0]}:{self.server[1]}" if self.server else self.index_dir
+
+    # ---- reading -------------------------------------------------------------------------------------------------
+    def reports(self) -> list[dict[str, Any]]:
+        """Every complete report, as the `reports --json` shape plus judgements, sha256 and counts."""
+        got = self.reports_col.get(include=["documents"])
+        out = [json.loads(doc) for doc in got["documents"] or []]
+        out.sort(key=lambda r: (r.get("council") or "", r.get("published") or "", r.get("report_id")))
+        return out
+
+    def report(self, report_id: str) -> dict[str, Any] | None:
+        got = self.reports_col.get(ids=[report_id], include=["documents"])
+        if got["documents"]:
+            return json.loads(got["documents"][0])
+        matches = [r for r in self.reports() if r["report_id"].startswith(report_id)] if len(report_id) >= 6 else []
+        return matches[0] if len(matches) == 1 else None
+
+    def paragraphs_of(self, report_id: str) -> list[dict[str, Any]]:
+        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents", "metadatas"])
+        rows = [dict(m, text=d, id=i) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        rows.sort(key=lambda r: r["seq"])
+        return rows
+
+    def recommendations(self, report_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        where = None
+        ids = list(report_ids) if report_ids is not None else None
+        if ids is not None:
+            if not ids:
+                return []
+            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+        got = self.recs.get(where=where, include=["documents", "metadatas"])
+        rows = [dict(m, text=d, id=i) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        rows.sort(key=lambda r: (r["council"], r["published"], r["report_id"], r["seq"]))
+        return rows
+
+    def all_paragraph_texts(self, report_id: str) -> tuple[list[str], list[str]]:
+        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents"])
+        return got["ids"], got["documents"]
+
+    def count(self) -> int:
+        return self.paragraphs.count()
+
+    def dense(self, collection: str, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float, str, dict]]:
+        """Nearest records to a query vector: (id, cosine similarity, text, metadata)."""
+        col = self.paragraphs if collection == PARAGRAPHS else self.recs
+        total = col.count()
+        if total == 0:
+            return []
+        res = col.query(query_embeddings=[vector.tolist()], n_results=min(n, total), where=where,
+                        include=["documents", "metadatas", "distances"])
+        return [(i, 1.0 - float(dist), doc, meta) for i, doc, meta, dist in
+                zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
+
+    def get_paragraphs(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        out: dict[str, tuple[str, dict]] = {}
+        for i in range(0, len(ids), 500):
+            got = self.paragraphs.get(ids=ids[i:i + 500], include=["documents", "metadatas"])
+            for pid, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
+                out[pid] = (d, m)
+        return out
+
+    # ---- writing -------------------------------------------------------------------------------------------------
+    def find_sha(self, sha256: str) -> dict[str, Any] | None:
+        got = self.reports_col.get(where={"sha256": sha256}, include=["documents"])
+        return json.loads(got["documents"][0]) if got["documents"] else None
+
+    def find_source(self, source_key: str) -> list[dict[str, Any]]:
+        got = self.reports_col.get(where={"source_key": source_key}, include=["documents"])
+        return [json.loads(d) for d in got["documents"] or []]
+
+    def pending(self) -> list[str]:
+        got = self.meta.get(where={"type": "pending"})
+        return [i.split(":", 1)[1] for i in got["ids"]]
+
+    def recover(self) -> int:
+        """Remove what an interrupted ingest left behind; returns how many half-written reports were cleared."""
+        cleared = 0
+        for rid in self.pending():
+            if not self.reports_col.get(ids=[rid])["ids"]:
+                self._delete_rows(rid)
+                cleared += 1
+            self.meta.delete(ids=[f"pending:{rid}"])
+        return cleared
+
+    def _delete_rows(self, report_id: str) -> None:
+        self.paragraphs.delete(where={"report_id": report_id})
+        self.recs.delete(where={"report_id": report_id})
+
+    def delete_report(self, report_id: str) -> None:
+        """Readers stop seeing the report first (its record goes), then its rows go."""
+        self.meta.upsert(ids=[f"pending:{report_id}"], metadatas=[{"type": "pending"}], documents=[""],
+                         embeddings=[[1.0]])
+        self.reports_col.delete(ids=[report_id])
+        self._delete_rows(report_id)
+        self.meta.delete(ids=[f"pending:{report_id}"])
+
+    def _batched_add(self, col, ids, docs, metas, vecs) -> None:
+        try:
+            size = max(100, min(1000, int(self.client.get_max_batch_size())))
+        except Exception:
+            size = 500
+        for i in range(0, len(ids), size):
+            col.upsert(ids=ids[i:i + size], documents=docs[i:i + size], metadatas=metas[i:i + size],
+                       embeddings=[v.tolist() for v in vecs[i:i + size]])
+
+    def write(self, parsed: ParsedReport, para_vecs: np.ndarray, rec_vecs: np.ndarray, source_key: str) -> None:
+        """Write one report whole: rows first, the report record (what makes it visible) last."""
+        r = parsed.report
+        self.meta.upsert(ids=[f"pending:{r.id}"], metadatas=[{"type": "pending"}], documents=[""], embeddings=[[1.0]])
+        self._delete_rows(r.id)
+        base = {"report_id": r.id, "council": r.council, "kind": r.kind, "framework": r.framework,
+                "published": r.published, "pub_ord": _pub_ord(r.published), "title": r.title}
+        ids, docs, metas = [], [], []
+        for seq, p in enumerate(parsed.paragraphs):
+            ids.append(f"{r.id}:{p.part}:{seq:05d}")
+            docs.append(p.text)
+            metas.append(_clean_meta({**base, "seq": seq, "number": p.number, "part": p.part, "section": p.section,
+                                      "grade": p.grade, "page": p.page, "pages": p.pages or [p.page],
+                                      "top": p.top if p.top is not None else -1.0,
+                                      "bottom": p.bottom if p.bottom is not None else -1.0}))
+        self._batched_add(self.paragraphs, ids, docs, metas, para_vecs)
+        ids, docs, metas = [], [], []
+        for seq, rec in enumerate(parsed.recommendations):
+            ids.append(f"{r.id}:rec:{seq:04d}")
+            docs.append(rec.text)
+            metas.append(_clean_meta({**base, "seq": seq, "number": rec.number, "timescale": rec.timescale,
+                                      "owner": rec.owner, "group": rec.group, "paragraph": rec.paragraph,
+                                      "page": rec.page if rec.page is not None else -1, "rec_kind": rec.kind}))
+        if ids:
+            self._batched_add(self.recs, ids, docs, metas, rec_vecs)
+        record = {**r.to_json(paragraphs=len(parsed.paragraphs)), "sha256": r.sha256, "committee": r.committee,
+                  "recommendations": len(parsed.recommendations),
+                  "judgements": [asdict(j) for j in parsed.judgements]}
+        self.reports_col.upsert(ids=[r.id], documents=[json.dumps(record)], embeddings=[[1.0]],
+                                metadatas=[_clean_meta({"sha256": r.sha256, "source_key": source_key,
+                                                        "council": r.council, "published": r.published})])
+        self.meta.delete(ids=[f"pending:{r.id}"])
+
+    def stamp(self) -> str:
+        """A cheap fingerprint of which reports are complete: the lexical cache is valid while it is unchanged."""
+        import hashlib
+
+        ids = sorted(self.reports_col.get(include=[])["ids"])
+        return hashlib.sha1("\n".join(ids).encode()).hexdigest()[:16]
