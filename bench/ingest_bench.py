@@ -1,0 +1,96 @@
+"""Ingest benchmark: index a corpus into a fresh index and print where the time goes.
+
+    .venv/bin/python bench/ingest_bench.py [PATH ...] [--cold] [--rate-sample N]
+
+Default PATH is ../shared/corpus (the whole shared corpus) when present, else corpus/. --cold turns off the
+embedding cache so the model embeds every paragraph (the honest first-run figure). Prints parse, embed, write and
+total seconds; pages/s and paragraphs/s; peak RSS; the same for a re-run with nothing changed; and the parse-only
+and embed-only rates measured in the same run on a sample.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("paths", nargs="*")
+    ap.add_argument("--cold", action="store_true", help="no embedding cache: embed every paragraph")
+    ap.add_argument("--rate-sample", type=int, default=400, help="paragraphs for the embed-only rate")
+    a = ap.parse_args()
+    shared = ROOT.parent / "shared" / "corpus"
+    paths = a.paths or [str(shared if shared.exists() else ROOT / "corpus")]
+    if a.cold:
+        os.environ["INSPECTIONS_EMBED_CACHE"] = "0"
+    from ingest.loaders import iter_files
+    from ingest.models import IngestError
+    from ingest.pipeline import parse_file
+    from retrieval.embed import Embedder
+    from retrieval.indexer import embed_text, index_paths
+    from retrieval.store import Store
+
+    tmp = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
+    try:
+        store = Store(str(tmp / "idx"), create=True)
+        t = time.perf_counter()
+        s = index_paths(paths, store, progress=True)
+        total = time.perf_counter() - t
+        pages = sum(o.pages for o in s.outcomes)
+        paras = s.paragraphs_added
+        print(f"\nfirst run over {', '.join(paths)} ({'cold: no embedding cache' if a.cold else 'embedding cache on'})")
+        print(f"  files: {s.count('indexed', 'replaced')} indexed, {s.count('failed')} failed")
+        print(f"  parse {s.parse_seconds:.1f} s (CPU-seconds summed over workers), embed {s.embed_seconds:.1f} s, "
+              f"write {s.write_seconds:.1f} s, total {total:.1f} s")
+        print(f"  {pages} pages, {paras} paragraphs: {pages / total:.1f} pages/s, {paras / total:.1f} paragraphs/s")
+        me, kids = rss_mb()
+        print(f"  peak RSS: main process {me:.0f} MB, largest worker {kids:.0f} MB")
+        t = time.perf_counter()
+        s2 = index_paths(paths, store, progress=False)
+        print(f"re-run with nothing changed: {time.perf_counter() - t:.1f} s ({s2.count('unchanged')} unchanged)")
+
+        files, _ = iter_files(paths)
+        sample = files[:: max(1, len(files) // 12)][:12]
+        t = time.perf_counter()
+        n_pages = 0
+        texts: list[str] = []
+        for f in sample:
+            try:
+                pr = parse_file(f)
+            except IngestError:
+                continue
+            n_pages += pr.report.pages
+            texts += [embed_text(p.section, p.text) for p in pr.paragraphs]
+        dt = time.perf_counter() - t
+        print(f"parse-only rate (one process, {len(sample)} files): {n_pages / dt:.1f} pages/s")
+        emb = Embedder(cache=False)
+        sample_texts = texts[: a.rate_sample]
+        t = time.perf_counter()
+        emb.embed(sample_texts)
+        dt = time.perf_counter() - t
+        tokens = sum(len(emb.model.tokenizer(x, add_special_tokens=False, verbose=False)["input_ids"]) for x in sample_texts)
+        print(f"embed-only rate: {len(sample_texts) / dt:.1f} paragraphs/s, {tokens / dt:.0f} tokens/s")
+        if paras:
+            est = paras / (len(sample_texts) / dt)
+            print(f"embed-only estimate for this corpus: {est:.0f} s; total / embed-only = {total / est:.2f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Shared fixtures: one real index of the repo's corpus/, built once per test session through the real CLI."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED_2012 = CORPUS / "seeds" / "004_18dbb9304245f449.txt"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def run_cli(*args: str, check: bool = False, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run the real `inspections` command line in a subprocess, as outside scripts do."""
+    e = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    e.pop("CHROMA_HOST", None)
+    if env:
+        e.update(env)
+    p = subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=ROOT, env=e,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError(f"inspections {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def cli_json(*args: str, env: dict | None = None):
+    p = run_cli(*args, "--json", check=True, env=env)
+    return json.loads(p.stdout)
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """A real embedded index of corpus/ (all seed documents and PDFs), built with `inspections ingest`."""
+    d = tmp_path_factory.mktemp("index") / "idx"
+    p = run_cli("ingest", str(CORPUS), "--index", str(d), "--quiet")
+    assert p.returncode == 0, p.stdout + p.stderr
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_reports(index_dir) -> list[dict]:
+    return cli_json("reports", "--index", str(index_dir))
+
+
+@pytest.fixture(scope="session")
+def searcher(index_dir):
+    """The same Searcher the CLI and the app use, on the session index."""
+    from retrieval.search import Searcher
+    from retrieval.store import Store
+
+    return Searcher(Store(str(index_dir)))
