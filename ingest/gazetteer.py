@@ -146,8 +146,10 @@ def _pattern() -> re.Pattern[str]:
     parts = sorted(names, key=len, reverse=True)
     alts = []
     for n in parts:
-        words = [re.escape(w) for w in re.split(r"[\s]+", n.replace("&", " & "))]
-        alts.append(r"[\s\-]+".join(words).replace(re.escape("&"), r"(?:&|and)"))
+        words = [re.escape(w) for w in n.replace("&", " & ").split()]
+        alt = r"[\s\-]+".join(words)
+        # "&" may be written "and" or closed up ("B&NES", "Brighton&Hove")
+        alts.append(alt.replace(r"[\s\-]+" + re.escape("&") + r"[\s\-]+", r"(?:\s*&\s*|[\s\-]+and[\s\-]+)"))
     return re.compile(r"(?<![A-Za-z])(?:" + "|".join(alts) + r")(?![A-Za-z])", re.IGNORECASE)
 
 
