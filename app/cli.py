@@ -120,6 +120,7 @@ def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batc
         raise click.UsageError('give a QUESTION, e.g. inspections ask "what did inspectors say about care leavers?"')
     searcher = _searcher(index_dir)
     if batch:
+        searcher.warm()
         for n, line in enumerate(Path(batch).read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

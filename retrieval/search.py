@@ -78,6 +78,11 @@ class Searcher:
             self._embedder = get_embedder()
         return self._embedder
 
+    def warm(self) -> None:
+        """Load everything a first question would (index state, BM25, model) so answers are timed fairly."""
+        self.refresh()
+        self.embedder.embed_query("warm up")
+
     def refresh(self, force: bool = False) -> None:
         stamp = self.store.stamp()
         if force or stamp != self._stamp or self._reports is None:
@@ -218,6 +223,22 @@ class Searcher:
                             "area": j["area"], "grade": j["grade"], "score": j.get("score")})
         return out
 
+    def relevant_judgements(self, text: str, report_ids: list[str]) -> list[dict[str, Any]]:
+        """Per report, the judgements whose area shares words with the question, else its overall effectiveness:
+        the grade that frames the quoted paragraphs, not the whole table."""
+        want = set(lexical.tokenize(text)) - {"children", "child", "young", "peopl", "servic", "inspect", "local", "author"}
+        want = {lexical.tokenize(w)[0] if lexical.tokenize(w) else w for w in want}
+        out: list[dict[str, Any]] = []
+        for rid in report_ids:
+            rows = self.judgements_for([rid])
+            scored = [(len(want & set(lexical.tokenize(j["area"].split(" > ")[-1]))), j) for j in rows]
+            best = max((n for n, _ in scored), default=0)
+            if best > 0:
+                out += [j for n, j in scored if n == best]
+            else:
+                out += [j for _, j in scored if "overall" in j["area"].lower()][:2]
+        return out
+
     # ---- the question ----------------------------------------------------------------------------------------------
     def ask(self, question: str, councils: list[str] | None = None, k: int = 10, mode: str = "hybrid",
             previous: Query | None = None, filters: Filters | None = None) -> AskResult:
@@ -241,7 +262,7 @@ class Searcher:
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
         top_reports = list(dict.fromkeys(e.report_id for e in evidence[:3]))
-        judgements = self.judgements_for(top_reports)
+        judgements = self.relevant_judgements(" ".join(q.topic_terms) or text, top_reports)
         if not self.reports:
             message = "The index is empty: run `inspections ingest PATH...` to add reports."
         return AskResult(question=question, query=q, answer=answer, evidence=evidence, recommendations=recs,

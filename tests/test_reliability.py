@@ -1,0 +1,65 @@
+"""An ingest killed part-way leaves a usable index and the next one finishes the job; two ingests never interleave."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import CORPUS, ROOT, cli_json, run_cli
+
+
+def _start_ingest(idx, *extra: str, env_extra: dict | None = None) -> subprocess.Popen:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", INSPECTIONS_EMBED_CACHE="0", **(env_extra or {}))
+    env.pop("CHROMA_HOST", None)
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", str(CORPUS), "--index", str(idx), "--quiet",
+                             *extra], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_reports(idx, n: int, proc: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        p = run_cli("reports", "--json", "--index", str(idx))
+        if p.returncode == 0 and len(json.loads(p.stdout or "[]")) >= n:
+            return
+        time.sleep(0.5)
+
+
+def test_sigkill_mid_ingest_then_rerun_matches_a_clean_build(tmp_path, corpus_reports):
+    idx = tmp_path / "idx"
+    proc = _start_ingest(idx)
+    _wait_for_reports(idx, 2, proc)
+    time.sleep(1.0)  # let it get into the middle of another report
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = cli_json("reports", "--index", str(idx))
+    assert 0 < len(partial) < len(corpus_reports)
+    for r in partial:  # what was complete answers as before: whole reports only
+        paras = cli_json("paragraphs", r["report_id"], "--index", str(idx))
+        assert len(paras) == r["paragraphs"]
+    p = run_cli("ingest", str(CORPUS), "--index", str(idx), "--quiet")
+    assert p.returncode == 0, p.stdout + p.stderr
+    after = {r["report_id"]: r["paragraphs"] for r in cli_json("reports", "--index", str(idx))}
+    clean = {r["report_id"]: r["paragraphs"] for r in corpus_reports}
+    assert after == clean
+    for rid, n in after.items():
+        assert len(cli_json("paragraphs", rid, "--index", str(idx))) == n  # no duplicates, no leftovers
+
+
+def test_second_ingest_refuses_while_one_runs(tmp_path):
+    idx = tmp_path / "idx"
+    first = _start_ingest(idx)
+    try:
+        deadline = time.time() + 120
+        while not (idx / ".ingest.lock").exists() and time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)
+        second = run_cli("ingest", str(CORPUS / "seeds"), "--index", str(idx), "--no-wait", "--quiet")
+        if first.poll() is None:
+            assert second.returncode == 1
+            assert "another ingest is running" in second.stderr
+    finally:
+        first.kill()
+        first.wait()
