@@ -36,7 +36,7 @@ class Filters:
     @classmethod
     def from_query(cls, q: Query, **extra: Any) -> "Filters":
         return cls(councils=list(q.councils), year_from=q.year_from, year_to=q.year_to, kind=q.kind,
-                   latest=q.latest, **extra)
+                   framework=getattr(q, "framework", None), latest=q.latest, **extra)
 
 
 @dataclass
@@ -223,6 +223,29 @@ class Searcher:
                             "area": j["area"], "grade": j["grade"], "score": j.get("score")})
         return out
 
+    def _soften_years(self, f: Filters) -> Filters:
+        """A "2013 inspection" is often published in 2014: when the years asked for hold no report of the councils
+        asked about, allow the following year, then any year, rather than answer nothing."""
+        if not (f.year_from or f.year_to) or self.allowed_reports(f):
+            return f
+        wider = Filters(**{**f.__dict__, "year_to": (f.year_to + 1) if f.year_to else None})
+        if self.allowed_reports(wider):
+            return wider
+        return Filters(**{**f.__dict__, "year_from": None, "year_to": None})
+
+    def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid") -> list[Evidence]:
+        """With several councils named, each gets its own search and the lists are interleaved, so one council's
+        many strong paragraphs cannot crowd out another's."""
+        if len(f.councils) < 2:
+            return self.search(text, f, k=k, mode=mode)
+        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode) for c in f.councils]
+        out: list[Evidence] = []
+        for rank in range(k):
+            for lst in lists:
+                if rank < len(lst) and len(out) < k:
+                    out.append(lst[rank])
+        return out
+
     def relevant_judgements(self, text: str, report_ids: list[str]) -> list[dict[str, Any]]:
         """Per report, the judgements whose area shares words with the question, else its overall effectiveness:
         the grade that frames the quoted paragraphs, not the whole table."""
@@ -253,11 +276,13 @@ class Searcher:
         if missing:
             message = (f"No indexed report for {', '.join(missing)}. Index its reports with `inspections ingest`, "
                        "or ask about another council.")
+        corrected = getattr(q, "corrected", None) or {}
+        if corrected:
+            note = "; ".join(f"read '{typed}' as {name}" for typed, name in corrected.items())
+            message = (message + " " if message else "") + note[0].upper() + note[1:] + "."
         text = q.text or question
-        evidence = self.search(text, f, k=k, mode=mode) if text.strip() else []
-        if not evidence and (f.latest or f.year_from or f.year_to) and not missing:
-            f2 = Filters(councils=f.councils, kind=f.kind)  # a year that has no report: say so, search the council
-            evidence = self.search(text, f2, k=k, mode=mode)
+        f = self._soften_years(f)
+        evidence = self.search_councils(text, f, k=k, mode=mode) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []

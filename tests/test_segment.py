@@ -1,0 +1,223 @@
+"""Page cleaning and paragraph segmentation on the repo's real reports (corpus/seeds and corpus/ofsted).
+
+Expected boundaries were read off the source files by hand; the numbering checks hold for every PDF in the repo.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean_pages
+from ingest.loaders import load
+from ingest.models import Paragraph
+from ingest.segment import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+PDFS = sorted((ROOT / "corpus" / "ofsted").glob("*/*.pdf"))
+SEED_2012 = SEEDS / "004_18dbb9304245f449.txt"
+
+# running-header text that must never be inside a paragraph: the 2021+ two-line header (title, then dates with
+# the page number) and its date line on its own
+HEADER = re.compile(r"local authority children.s services\s+\d{1,2}(?: \w+)? (?:to|-|\u2013) \d{1,2} \w+ 20\d\d"
+                    r"|\d{1,2}(?: \w+)? (?:to|-|\u2013) \d{1,2} \w+ 20\d\d \d{1,2} [A-Za-z]", re.IGNORECASE)
+BULLET_GLYPHS = re.compile("[\uf06e\uf02d\uf0a7\uf0b7\u25fc]")
+
+
+@cache
+def paragraphs(path: Path) -> tuple[Paragraph, ...]:
+    return tuple(segment(load(path)))
+
+
+def by_number(paras, number: str, part: str = "main") -> Paragraph:
+    found = [p for p in paras if p.number == number and p.part == part]
+    assert len(found) == 1, f"paragraph {number} ({part}) found {len(found)} times"
+    return found[0]
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# --- the 2012 seed report (text converted with flaws) ---------------------------------------------------------
+
+def test_seed_2012_numbers_run_1_to_156_in_order():
+    nums = [p.number for p in paragraphs(SEED_2012) if p.number]
+    assert nums == [str(n) for n in range(1, 157)]
+
+
+@pytest.mark.parametrize("number, starts, ends", [
+    # continues after an old page break as a fake "- " item
+    ("9", "Central Bedfordshire also has 12 specialist commissioned services including",
+     ("and a looked after children and leaving care team based in Bedford. The adoption and fostering team are "
+      "currently based in Bedford.")),
+    ("20", "The capacity for improvement is good. The council and its partners",
+     "managers take prompt action to address them and have a proven track record of improvement."),
+    # takes in its recommendation list, timescale lines and all
+    ("24", "In order to improve the quality of provision and services for safeguarding children",
+     ("use the experience of service users as part of the needs assessment when reviewing service design and "
+      "delivery.")),
+    # printed mid-line in the source: "- In cases seen by inspectors ... safeguarded 37. and the quality"
+    ("37", "In cases seen by inspectors children had been appropriately safeguarded and the quality and timeliness",
+     "ensuring that the cultural needs of the child are met."),
+    ("128", "There is not sufficient suitable accommodation to meet the needs of care leavers.",
+     "action is planned to improve the quality and choice of accommodation for care leavers."),
+    ("156", "An annual analysis of educational performance and attendance of looked after children",
+     "placed out of area to those placed locally."),
+])
+def test_seed_2012_paragraph_boundaries(number, starts, ends):
+    p = by_number(paragraphs(SEED_2012), number)
+    assert p.text.startswith(starts)
+    assert p.text.endswith(ends)
+    assert not p.text.startswith(("-", number))
+    assert p.page == 1 and p.pages == [1]
+
+
+def test_seed_2012_paragraph_36_stops_where_37_begins():
+    p36 = by_number(paragraphs(SEED_2012), "36")
+    assert p36.text.endswith("to enable the system to support high quality practice.")
+    assert "In cases seen" not in p36.text
+
+
+def test_seed_2012_sections_and_grades():
+    paras = paragraphs(SEED_2012)
+    p14 = by_number(paras, "14")
+    assert p14.section == "Safeguarding services > Overall effectiveness" and p14.grade == "Good"
+    p42 = by_number(paras, "42")
+    assert p42.section.endswith("The contribution of health agencies to keeping children and young people safe")
+    assert p42.grade == "Adequate"
+    assert by_number(paras, "128").section.endswith("Economic well-being")
+    # the record of main findings table is not glued onto the last paragraph; the contents are not paragraphs
+    assert "Record of main findings" not in by_number(paras, "156").text
+    assert not any(p.text.startswith("About this inspection") for p in paras)
+
+
+# --- cabinet reports in corpus/seeds -------------------------------------------------------------------------
+
+def test_cabinet_report_keeps_its_decimal_numbering_and_loses_markup():
+    paras = paragraphs(SEEDS / "002_222567e1b7fed4d7.txt")
+    nums = [p.number for p in paras if p.number]
+    assert nums == ["1.1", "1.2", "1.3", "2.1", "2.1.1", "3.1", "3.2", "4.1.1", "4.2.1", "4.3.1", "4.4.1", "4.5.1"]
+    p11 = by_number(paras, "1.1")
+    assert "15th September" in p11.text
+    assert by_number(paras, "2.1").text == "The inspection report contains 12 formal recommendations for improvement."
+    p32 = by_number(paras, "3.2")  # continues after an old page break that starts with a capital
+    assert p32.text.endswith("The first review is planned to take place in February 2010.")
+    assert by_number(paras, "4.1.1").section == "4.0 SIGNIFICANT IMPLICATIONS > 4.1 Resources and performance information"
+    for p in paras:
+        assert not re.search(r"</?\w+[^>]*>|\*\*|^#", p.text), p.text
+
+
+def test_cabinet_report_restarted_list_is_its_own_part():
+    paras = paragraphs(SEEDS / "000_9b2c901988472ad8.txt")
+    main = [int(p.number) for p in paras if p.number and p.part == "main"]
+    assert main == list(range(1, 34))
+    rec = by_number(paras, "1", part="recommendations")
+    assert rec.text.startswith("agree the Action Plan")
+    assert by_number(paras, "13").text.startswith("The Children Act 2004 requires Ofsted")
+
+
+def test_unnumbered_cabinet_text_is_kept():
+    paras = paragraphs(SEEDS / "003_c839e8cefc8a4b2d.txt")
+    texts = [p.text for p in paras if p.number is None]
+    assert any(t.startswith("The inspection took place from the 5 - 16 March 2012.") for t in texts)
+    assert any(t.startswith("2. Practice issues.") for t in texts)  # a list item outside the numbering keeps its number
+
+
+# --- every PDF in corpus/ofsted ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_pdf_numbering_is_gap_free_and_complete(pdf):
+    paras = paragraphs(pdf)
+    parts: dict[str, list[int]] = {}
+    for p in paras:
+        if p.number:
+            parts.setdefault(p.part, []).append(int(p.number))
+    assert "main" in parts
+    for part, nums in parts.items():
+        assert nums == list(range(1, len(nums) + 1)), f"{part}: {nums}"
+    # the numbering reaches as far as the printed sequence of numbered lines does
+    raw = {int(m.group(1)) for m in re.finditer(r"^\s*(\d{1,3})\.\s+[A-Z\u2018\u201c]", load(pdf).text, re.MULTILINE)}
+    top = 0
+    while top + 1 in raw:
+        top += 1
+    assert max(parts["main"]) >= top
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_pdf_paragraphs_are_free_of_page_furniture(pdf):
+    doc = load(pdf)
+    paras = paragraphs(pdf)
+    title = next((l.strip() for p in doc.pages[1:] for l in p.text.splitlines()
+                  if re.match(r"\s*Inspection of .* local authority children.s services\s*$", l)), None)
+    for p in paras:
+        assert not HEADER.search(p.text), (p.number, p.text)
+        if title:
+            assert title not in p.text, (p.number, p.text)
+        assert not BULLET_GLYPHS.search(p.text), (p.number, p.text)
+        assert "regulates and inspects to achieve excellence" not in p.text
+        assert "You may reuse this information" not in p.text
+        assert p.text and p.page == p.pages[0] and p.pages == sorted(p.pages)
+        assert not re.match(r"^\d{1,3}\.\s", p.text) or p.number is None
+
+
+def test_paragraph_over_a_page_break_is_one_paragraph_with_its_start_page():
+    paras = paragraphs(ROOT / "corpus/ofsted/herefordshire/2022-09-21.pdf")
+    p1 = by_number(paras, "1")
+    assert p1.page == 2 and p1.pages == [2, 3]
+    assert ("Too many children do not have a consistent social worker to rely on. The churn in social workers"
+            in p1.text)
+    assert p1.text.endswith("ineffective management oversight leave children at risk of harm.")
+    assert p1.section == "The experiences and progress of children who need help and protection"
+    assert p1.grade == "Inadequate"
+
+
+def test_ilacs_unnumbered_summary_and_improvement_bullets_are_kept():
+    paras = paragraphs(ROOT / "corpus/ofsted/herefordshire/2022-09-21.pdf")
+    first = next(i for i, p in enumerate(paras) if p.number == "1")
+    before = paras[:first]
+    assert any(p.text.startswith("Children and young people in Herefordshire are not protected") for p in before)
+    bullets = [p for p in before if p.section.startswith("What needs to improve")]
+    assert len(bullets) >= 5  # one paragraph per bullet item, glyph stripped
+    assert any(p.text.startswith("Management oversight and grip across the service") for p in bullets)
+
+
+def test_sif_front_page_judgement_list_is_not_paragraphs_1_to_3():
+    paras = paragraphs(ROOT / "corpus/ofsted/cambridgeshire/2014-08-08.pdf")
+    p1 = by_number(paras, "1")
+    assert p1.page == 3
+    assert p1.text.startswith("Council leaders and senior managers have responded purposefully")
+    assert not any("Children who need help and protection Requires" in p.text for p in paras)
+    # the recommendations carry on the same numbering; paragraph 8 crosses pages 3-4
+    assert by_number(paras, "13").text.startswith("Ensure that statutory child protection guidance is followed")
+    p8 = by_number(paras, "8")
+    assert p8.pages == [3, 4] and p8.text.endswith("through the child protection process.")
+
+
+def test_footnotes_and_their_markers_are_removed():
+    doc = load(ROOT / "corpus/ofsted/cambridgeshire/2014-08-08.pdf")
+    pages = clean_pages(doc)
+    assert [p.number for p in pages] == [p.number for p in doc.pages]
+    assert "Ofsted produces this report under its power to combine reports" not in pages[0].text
+    assert "Ofsted produces this report under its power to combine reports" in doc.pages[0].text
+    text = " ".join(p.text for p in paragraphs(ROOT / "corpus/ofsted/cambridgeshire/2014-08-08.pdf"))
+    assert "This report includes the report of the inspection of local authority functions" not in text
+
+
+def test_clean_pages_drops_running_headers_and_joins_hyphenated_words():
+    doc = load(ROOT / "corpus/ofsted/herefordshire/2022-09-21.pdf")
+    pages = clean_pages(doc)
+    assert len(pages) == len(doc.pages)
+    assert "Inspection of Herefordshire local authority children’s services" in doc.pages[2].text
+    assert "Inspection of Herefordshire local authority children’s services" not in pages[2].text
+    assert not re.search(r"^\s*18 to 29 July 2022 3\s*$", pages[2].text, re.MULTILINE)
+    sif = clean_pages(load(ROOT / "corpus/ofsted/cambridgeshire/2014-08-08.pdf"))
+    assert "reduce the need for long-term statutory intervention" in sif[3].text.replace("\n", " ")
+    assert not re.search(r"^\s*4\s*$", sif[3].text, re.MULTILINE)  # the page number
+
+
+def test_segment_text_source_is_page_one_throughout():
+    assert {p.page for p in paragraphs(SEED_2012)} == {1}
