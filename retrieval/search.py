@@ -282,7 +282,11 @@ class Searcher:
             message = (message + " " if message else "") + note[0].upper() + note[1:] + "."
         text = q.text or question
         f = self._soften_years(f)
-        evidence = self.search_councils(text, f, k=k, mode=mode) if text.strip() else []
+        if not lexical.tokenize(text[:2000]):
+            message = message or ("There is nothing to search for in that question: ask in words, e.g. "
+                                  "\"what did inspectors say about care leavers' accommodation?\"")
+            text = ""
+        evidence = self.search_councils(text[:2000], f, k=k, mode=mode) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
