@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -85,8 +84,9 @@ def _print_answer(res) -> None:
         click.secho(res.message, fg="yellow")
     click.echo(res.answer.text)
     if res.evidence:
-        click.echo("\nEvidence")
-        for i, e in enumerate(res.evidence, 1):
+        shown = res.evidence if res.answer.found else res.evidence[:3]
+        click.echo("\nEvidence" if res.answer.found else "\nClosest passages (weak matches that may not answer it)")
+        for i, e in enumerate(shown, 1):
             where = f"paragraph {e.paragraph}" if e.paragraph else f"page {e.page}"
             click.secho(f"[{i}] {e.council} — {e.title} ({e.published}) {where}", bold=True)
             if e.section:
