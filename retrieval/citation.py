@@ -68,6 +68,15 @@ def _locator(paragraph: str | None, page: int | None, part: str | None) -> str |
     return f"{label} {where}" if label else where
 
 
+def _names(title: str, council: str) -> bool:
+    """Whether a title already names the council (any spelling the gazetteer equates)."""
+    from ingest.gazetteer import find_all, key
+
+    if key(council) and key(council) in key(title):
+        return True
+    return any(key(c.name) == key(council) for c, _, _ in find_all(title))
+
+
 def citation(*, council: str, kind: str, title: str, published: str | None, paragraph: str | None,
              page: int | None, committee: str | None = None, part: str | None = None) -> str:
     """A citation ready to paste, naming the report, its date and where in it the passage is.
@@ -82,5 +91,7 @@ def citation(*, council: str, kind: str, title: str, published: str | None, para
         pieces = [council_title(council), (committee or "").strip() or (title or "").strip(), when, where]
     else:
         name = (title or "").strip() or f"Inspection of {council} children's services"
+        if council and not _names(name, council):
+            name = f"{name} ({council})"  # older titles do not name the council; a pasted citation must
         pieces = ["Ofsted", name, f"published {when}" if when else None, where]
     return ", ".join(p for p in pieces if p)

@@ -229,3 +229,11 @@ def test_dates_and_council_titles() -> None:
     assert council_title("City of London") == "City of London Corporation"
     assert citation(council="Kent", kind="ofsted_inspection", title="", published=None, paragraph="3",
                     page=None) == "Ofsted, Inspection of Kent children's services, paragraph 3"
+
+
+def test_citation_names_the_council_when_the_title_does_not() -> None:
+    assert citation(council="Central Bedfordshire", kind="ofsted_inspection",
+                    title="Inspection of safeguarding and looked after children services", published="2012-04-10",
+                    paragraph="128", page=1) == (
+        "Ofsted, Inspection of safeguarding and looked after children services (Central Bedfordshire), "
+        "published 10 April 2012, paragraph 128")

@@ -1,0 +1,201 @@
+"""Ask: a chat over the reports. Each answer quotes the sentences that answer the question with [n] markers, then
+the paragraphs they come from as evidence cards, the recommendations on the question and the judgements."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import streamlit as st
+
+from app import ui_common as ui
+
+EXAMPLES = [
+    "What did inspectors say about care leaver accommodation?",
+    "How effective is the front door (MASH) in North Tyneside?",
+    "What did Ofsted recommend about return home interviews?",
+]
+KIND_CHOICES = {"Any report": None, "Ofsted inspections": "ofsted_inspection", "Ofsted monitoring visits":
+                "ofsted_visit", "Council reports": "council_report"}
+
+
+def _year_bounds(searcher) -> tuple[int, int]:
+    years = [int(r["published"][:4]) for r in searcher.reports.values() if (r.get("published") or "")[:4].isdigit()]
+    return (min(years), max(years)) if years else (2009, 2025)
+
+
+def _councils_edited() -> None:
+    st.session_state["ask_councils_edited"] = True
+
+
+def _use_example(question: str) -> None:
+    st.session_state["ask_example"] = question
+
+
+def _new_conversation() -> None:
+    st.session_state["ask_turns"] = []
+    st.session_state["ask_councils"] = []
+    st.session_state.pop("ask_councils_edited", None)
+
+
+def sidebar(searcher) -> dict[str, Any]:
+    """The active filters, shown and editable: councils in play, years, kind of report."""
+    indexed = searcher.councils()
+    pending = st.session_state.pop("ask_pending_councils", None)
+    if pending is not None:
+        st.session_state["ask_councils"] = pending
+    chosen = st.session_state.get("ask_councils") or []
+    options = indexed + [c for c in chosen if c not in indexed]
+    lo, hi = _year_bounds(searcher)
+    with st.sidebar:
+        st.subheader("Filters")
+        st.multiselect("Councils", options, key="ask_councils", on_change=_councils_edited,
+                       format_func=lambda c: c if c in indexed else f"{c} (not indexed)",
+                       placeholder="All councils",
+                       help="Follow-up questions keep these councils until you change them or name others.")
+        held = st.session_state.get("ask_years")
+        if not held:
+            st.session_state["ask_years"] = (lo, hi)
+        elif held[0] < lo or held[1] > hi:  # the library changed under a remembered range
+            st.session_state["ask_years"] = (max(lo, min(held[0], hi)), min(hi, max(held[1], lo)))
+        if lo < hi:
+            years = st.slider("Published between", lo, hi, key="ask_years")
+        else:
+            years = (lo, hi)
+        kind = st.selectbox("Kind of report", list(KIND_CHOICES), key="ask_kind")
+        k = st.slider("Paragraphs to quote", 3, 20, 8, key="ask_k")
+        st.button("Start a new conversation", on_click=_new_conversation, width="stretch")
+    return {"councils": list(st.session_state.get("ask_councils") or []), "years": years, "bounds": (lo, hi),
+            "kind": KIND_CHOICES[kind], "k": k}
+
+
+def run_question(searcher, question: str, filters: dict[str, Any], previous) -> Any:
+    """Ask the question with the sidebar's filters and the previous turn's councils (see ui docs above)."""
+    from retrieval.query import find_councils, understand
+    from retrieval.search import Filters
+
+    indexed = searcher.councils()
+    named = find_councils(question, frozenset(indexed))
+    edited = st.session_state.pop("ask_councils_edited", False)
+    councils = None
+    if not named and (edited or previous is None) and filters["councils"]:
+        councils = filters["councils"]
+    if not named and edited and not filters["councils"] and previous is not None:
+        previous = dataclasses.replace(previous, councils=[], neighbours=False)  # the user cleared the councils
+    lo, hi = filters["bounds"]
+    y0, y1 = filters["years"]
+    narrowed = (y0, y1) != (lo, hi) or filters["kind"]
+    if not narrowed:
+        return searcher.ask(question, councils=councils, k=filters["k"], previous=previous)
+    q = understand(question, councils=councils, previous=previous, known_councils=indexed)
+    f = Filters.from_query(q)
+    if (y0, y1) != (lo, hi):
+        f.year_from = max(f.year_from or y0, y0)
+        f.year_to = min(f.year_to or y1, y1)
+    if filters["kind"]:
+        f.kind = filters["kind"]
+    return searcher.ask(question, councils=councils, k=filters["k"], previous=previous, filters=f)
+
+
+def sentences_by_evidence(answer, n_evidence: int) -> dict[int, list[str]]:
+    """The answer's sentences grouped by the (0-based) index of the evidence they were taken from."""
+    out: dict[int, list[str]] = {}
+    for item in getattr(answer, "sentences", None) or []:
+        try:
+            sentence, idx = item[0], int(item[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        if 1 <= idx <= n_evidence:  # Answer.sentences carry the 1-based [n] of the evidence
+            out.setdefault(idx - 1, []).append(sentence)
+    return out
+
+
+def answer_markdown_text(text: str) -> str:
+    """The extractive answer as Markdown: council heading lines in bold, sentences as bullets, [n] kept."""
+    out = []
+    for line in (text or "").splitlines():
+        s = line.strip()
+        if not s:
+            out.append("")
+        elif s.startswith("- "):
+            out.append("- " + ui.md(s[2:]))
+        else:
+            out.append(f"**{ui.md(s)}**" if len(s) < 80 else ui.md(s))
+    return "\n".join(out)
+
+
+def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
+    from retrieval.export import answer_docx, answer_markdown
+
+    res = turn["result"]
+    with st.chat_message("user"):
+        st.markdown(ui.md(res.question))
+    with st.chat_message("assistant"):
+        if res.message:
+            st.warning(res.message + " The Library page adds reports.")
+        found = getattr(res.answer, "found", bool(res.evidence))
+        if res.query.councils:
+            st.caption("Councils: " + ", ".join(res.query.councils))
+        if not res.evidence and res.message:
+            return
+        if not res.evidence:
+            st.info("Nothing in the indexed reports answers that. Try other words (for example 'care leavers' rather "
+                    "than 'CL'), clear the council or year filters in the sidebar, or add reports on the Library "
+                    "page.")
+            return
+        if not found:
+            st.info("No sentence answers the question directly; these are the closest paragraphs.")
+        st.markdown(answer_markdown_text(res.answer.text))
+        st.caption(f"{len(res.evidence)} paragraphs quoted below · found in {res.timing_ms:.0f} ms")
+        ui.export_buttons(res.question, lambda: answer_docx(res), lambda: answer_markdown(res), key=f"ask{t}")
+        by_ev = sentences_by_evidence(res.answer, len(res.evidence))
+        st.markdown("#### Evidence")
+        for i, e in enumerate(res.evidence):
+            ui.evidence_card(e, i + 1, by_ev.get(i, []), key=f"{t}_{i}", store=searcher.store)
+        if res.recommendations:
+            with st.expander(f"Recommendations on this question ({len(res.recommendations)})", expanded=True):
+                ui.recommendation_block(res.recommendations, key=f"rec{t}")
+        if res.judgements:
+            with st.expander("Judgements in these reports", expanded=False):
+                ui.judgements_table(res.judgements)
+
+
+def render() -> None:
+    ui.css()
+    st.title("Ask the inspection reports")
+    searcher = ui.searcher()
+    if searcher is None:
+        ui.no_index_message()
+        return
+    if not searcher.reports:
+        ui.empty_index_message()
+        return
+    filters = sidebar(searcher)
+    turns: list[dict[str, Any]] = st.session_state.setdefault("ask_turns", [])
+    if not turns:
+        n = len(searcher.reports)
+        st.markdown(f"Ask a question in plain English about the **{n} indexed reports** "
+                    f"({', '.join(searcher.councils())}). Answers quote the reports word for word, with the "
+                    "paragraph numbers to cite.")
+        st.markdown("For example (click one to ask it):")
+        for i, q in enumerate(EXAMPLES):
+            st.button(q, key=f"ask_example_{i}", type="tertiary", icon=":material/arrow_forward:",
+                      on_click=_use_example, args=(q,))
+    for t, turn in enumerate(turns):
+        with ui.friendly_errors("showing an answer"):
+            show_turn(searcher, turn, t)
+    question = st.chat_input("Ask about the reports, e.g. what did inspectors say about care leavers?",
+                             key="ask_input", max_chars=500)
+    example = st.session_state.pop("ask_example", None)
+    question = question or example
+    if question and question.strip():
+        previous = turns[-1]["result"].query if turns else None
+        with ui.friendly_errors("answering the question"):
+            with st.spinner("Searching the reports…"):
+                try:
+                    res = run_question(searcher, question.strip(), filters, previous)
+                except ValueError as e:  # an unknown council given in the filters
+                    st.warning(str(e))
+                    return
+            turns.append({"result": res})
+            st.session_state["ask_pending_councils"] = list(res.query.councils)
+            st.rerun()

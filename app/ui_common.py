@@ -1,0 +1,290 @@
+"""What every page of the app shares: the cached index and model, messages, evidence cards, grade colours, the
+source viewer and the "download for a draft" buttons. Pages stay thin: all the work is in retrieval/.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+log = logging.getLogger("inspections.app")
+
+KIND_LABELS = {"ofsted_inspection": "Ofsted inspection", "ofsted_visit": "Ofsted monitoring visit",
+               "council_report": "Council report"}
+FRAMEWORK_LABELS = {"slac_2009_2012": "Safeguarding and looked after children (2009-12)",
+                    "sif_2013_2017": "Single inspection framework (2013-17)",
+                    "ilacs_2018": "ILACS (2018 on)"}
+
+# GOV.UK palette: every pairing passes WCAG AA for normal text, and the grade is always written out too.
+GRADE_STYLES = {4: ("#1d70b8", "#ffffff"), 3: ("#00703c", "#ffffff"), 2: ("#ffdd00", "#0b0c0c"),
+                1: ("#d4351c", "#ffffff")}
+
+CSS = """
+<style>
+mark.hl { background: #fff2a8; color: inherit; padding: 0 1px; border-bottom: 2px solid #b58800; }
+div.para { line-height: 1.55; }
+div.para.dim { color: #505a5f; }
+span.grade { padding: 1px 6px; border-radius: 3px; font-weight: 600; }
+</style>
+"""
+
+
+# ---- the index ---------------------------------------------------------------------------------------------------
+def index_dir() -> str:
+    return os.path.abspath(os.environ.get("INSPECTIONS_INDEX") or ".index")
+
+
+def _server_key() -> str:
+    return f"{os.environ.get('CHROMA_HOST', '')}:{os.environ.get('CHROMA_PORT', '')}"
+
+
+@st.cache_resource(show_spinner=False)
+def _load_searcher(path: str, server: str):
+    """One Store + Searcher (and its embedding model) per index for the life of the server, shared by sessions."""
+    from retrieval.search import Searcher
+    from retrieval.store import Store
+
+    searcher = Searcher(Store(path, create=False))
+    searcher.refresh()
+    if searcher.reports:
+        searcher.embedder  # noqa: B018 - load the model now, under the spinner, not on the first question
+    return searcher
+
+
+def searcher():
+    """The cached Searcher, or None (with a message shown) when there is no index yet."""
+    from retrieval.store import StoreError
+
+    try:
+        with st.spinner("Opening the index and loading the language model (a few seconds the first time)…"):
+            s = _load_searcher(index_dir(), _server_key())
+            s.refresh()
+            return s
+    except StoreError as e:
+        st.session_state["index_error"] = str(e)
+        return None
+
+
+def reset_searcher() -> None:
+    _load_searcher.clear()
+
+
+def no_index_message(what_next: str = "") -> None:
+    err = st.session_state.get("index_error") or f"No index at {index_dir()}."
+    st.info(f"**There are no reports to search yet.** {err}\n\n"
+            "Add inspection reports (PDF or text) on the **Library** page, or index a folder from a terminal:\n\n"
+            f"`inspections ingest corpus --index {index_dir()}`" + (f"\n\n{what_next}" if what_next else ""))
+
+
+def empty_index_message() -> None:
+    st.info("**The index has no reports yet.** Add Ofsted inspection reports (PDF) or council reports (text) on "
+            "the **Library** page, then come back here.")
+
+
+@contextmanager
+def friendly_errors(what: str) -> Iterator[None]:
+    """Anything unexpected becomes one plain sentence for the user; the details go to the server log."""
+    try:
+        yield
+    except Exception as e:  # the page must never show a stack trace
+        if type(e).__name__ in ("RerunException", "StopException"):
+            raise
+        log.error("error while %s:\n%s", what, traceback.format_exc())
+        st.error(f"Something went wrong while {what} ({type(e).__name__}). Try again; if it keeps happening, "
+                 "the server log has the details.")
+
+
+# ---- text --------------------------------------------------------------------------------------------------------
+def md(text: str | None) -> str:
+    """Text safe to put inside st.markdown: markdown and LaTeX characters escaped."""
+    return re.sub(r"([\\`*_{}\[\]<>#+|$~])", r"\\\1", str(text or ""))
+
+
+def when(published: str | None) -> str:
+    from retrieval.export import _when
+
+    return _when(published)
+
+
+def _norm_ws(s: str) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def highlight_html(text: str, sentences: list[str], css_class: str = "para") -> str:
+    """The paragraph as HTML with the answer's sentences marked (matched verbatim, whitespace aside)."""
+    body = _norm_ws(text)
+    spans: list[tuple[int, int]] = []
+    for s in sentences:
+        s = _norm_ws(s)
+        if not s:
+            continue
+        i = body.find(s)
+        if i < 0:
+            i = body.lower().find(s.lower())
+        if i >= 0:
+            spans.append((i, i + len(s)))
+    spans.sort()
+    out, pos = [], 0
+    for a, b in spans:
+        a = max(a, pos)
+        if a >= b:
+            continue
+        out.append(html.escape(body[pos:a]))
+        out.append(f'<mark class="hl">{html.escape(body[a:b])}</mark>')
+        pos = b
+    out.append(html.escape(body[pos:]))
+    return f'<div class="{css_class}">{"".join(out)}</div>'
+
+
+def grade_badge(grade: str | None) -> str:
+    from retrieval.profile import grade_level
+
+    lvl = grade_level(grade)
+    if not lvl:
+        return html.escape(grade or "")
+    bg, fg = GRADE_STYLES[lvl]
+    return f'<span class="grade" style="background:{bg};color:{fg}">{html.escape(grade or "")}</span>'
+
+
+def grade_cell_style(value: Any) -> str:
+    """pandas Styler: colour a cell by the grade it names (empty cells stay plain)."""
+    from retrieval.profile import grade_level
+
+    lvl = grade_level(str(value)) if isinstance(value, str) else None
+    if not lvl:
+        return ""
+    bg, fg = GRADE_STYLES[lvl]
+    return f"background-color: {bg}; color: {fg}; font-weight: 600"
+
+
+def css() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+
+
+# ---- evidence cards ----------------------------------------------------------------------------------------------
+def _ev(e: Any) -> dict[str, Any]:
+    return e.to_json() if hasattr(e, "to_json") else dict(e)
+
+
+def evidence_card(e: Any, n: int | None, sentences: list[str], key: str, store=None) -> None:
+    """One quoted paragraph: who, which report, where, the text (answer sentences marked), its citation, and a
+    view of the page it is printed on."""
+    d = _ev(e)
+    with st.container(border=True):
+        label = f"[{n}] " if n is not None else ""
+        st.markdown(f"**{md(label)}{md(d.get('council'))}** — {md(d.get('title'))}")
+        where = [f"Published {when(d.get('published'))}"]
+        if d.get("section"):
+            where.append(d["section"])
+        from retrieval.source import is_pdf
+
+        if is_pdf(d.get("source")):  # text files have no printed pages
+            where.append(f"page {d.get('page')}")
+        where.append(f"paragraph {d['paragraph']}" if d.get("paragraph") else "unnumbered paragraph")
+        if d.get("grade"):
+            where.append(f"section graded {d['grade']}")
+        st.caption(md(" · ".join(where)))
+        st.markdown(highlight_html(d.get("text") or "", sentences), unsafe_allow_html=True)
+        st.caption("Citation (use the copy button):")
+        st.code(d.get("citation") or "", language=None, wrap_lines=True)
+        if st.toggle("View in report", key=f"view_{key}", help="Show the printed page with this paragraph marked"):
+            source_view(d, key, store)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _render_page(source: str, mtime: float, page: int, text: str, number: str | None,
+                 top: float | None, bottom: float | None):
+    from retrieval.source import render_paragraph
+
+    return render_paragraph(source, page, text, number, top=top, bottom=bottom)
+
+
+def source_view(d: dict[str, Any], key: str, store=None) -> None:
+    """The printed page with the paragraph shaded (PDF), or the paragraph among its neighbours (text files),
+    and a download of the original file."""
+    from retrieval.source import is_pdf, original_file, text_context
+
+    source = d.get("source") or ""
+    if not source and store is not None:
+        rep = store.report(d.get("report_id") or "")
+        source = (rep or {}).get("source") or ""
+    if is_pdf(source):
+        try:
+            mtime = Path(source).stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        view = _render_page(source, mtime, int(d.get("page") or 1), d.get("text") or "", d.get("paragraph"),
+                            d.get("top"), d.get("bottom"))
+        if view.message:
+            st.warning(view.message)
+        for img in view.pages:
+            what = "paragraph marked" if img.band else "page shown for context"
+            st.image(img.png, caption=f"Page {img.page} of {Path(source).name} ({what})", width=760,
+                     alt=f"Page {img.page} of the report with paragraph {d.get('paragraph') or ''} marked")
+    elif store is not None and d.get("report_id"):
+        rows, at = text_context(store.paragraphs_of(d["report_id"]), number=d.get("paragraph"), text=d.get("text"))
+        if at < 0:
+            st.warning("The paragraph could not be found in the stored report.")
+        else:
+            st.caption("This report is a text file (no printed pages): the paragraph with those around it.")
+            for i, p in enumerate(rows):
+                num = f"{p.get('number')}. " if p.get("number") else ""
+                body = html.escape(num + _norm_ws(p.get("text") or ""))
+                if i == at:
+                    st.markdown(f'<div class="para"><mark class="hl">{body}</mark></div>', unsafe_allow_html=True)
+                else:
+                    st.markdown(f'<div class="para dim">{body}</div>', unsafe_allow_html=True)
+    data = original_file(source)
+    if data is not None:
+        name = Path(source).name
+        st.download_button("Download the original file", data=data, file_name=name, key=f"orig_{key}",
+                           mime="application/pdf" if is_pdf(source) else "text/plain", on_click="ignore")
+    else:
+        st.caption("The original file is not available on this server.")
+
+
+def recommendation_block(recs: list[dict[str, Any]], key: str, heading: str | None = None) -> None:
+    if heading:
+        st.markdown(f"**{md(heading)}**")
+    for i, r in enumerate(recs):
+        with st.container(border=True):
+            st.markdown(md(r.get("text")))
+            bits = [f"**Timescale:** {md(r.get('timescale') or 'not stated')}",
+                    f"**Owner:** {md(r.get('owner') or 'not stated')}"]
+            if r.get("council"):
+                bits.insert(0, f"**{md(r['council'])}**, {md(when(r.get('published')))}")
+            st.markdown(" · ".join(bits))
+            if r.get("citation"):
+                st.code(r["citation"], language=None, wrap_lines=True)
+
+
+def judgements_table(judgements: list[dict[str, Any]], with_council: bool = True) -> None:
+    import pandas as pd
+
+    rows = [{**({"Council": j.get("council")} if with_council else {}), "Published": j.get("published") or "",
+             "Judgement area": j.get("area"), "Grade": j.get("grade")} for j in judgements]
+    df = pd.DataFrame(rows)
+    st.dataframe(df.style.map(grade_cell_style, subset=["Grade"]), hide_index=True, width="stretch")
+
+
+def export_buttons(label_text: str, make_docx: Callable[[], bytes], make_md: Callable[[], str], key: str) -> None:
+    from retrieval.export import DOCX_MIME, MD_MIME, filename
+
+    with st.container(horizontal=True):
+        st.download_button("Download for a draft (Word)", data=make_docx, file_name=filename(label_text, "docx"),
+                           mime=DOCX_MIME, key=f"docx_{key}", on_click="ignore", icon=":material/description:",
+                           help="Question, answer, quoted paragraphs with full citations and recommendations")
+        st.download_button("Download as Markdown", data=make_md, file_name=filename(label_text, "md"),
+                           mime=MD_MIME, key=f"md_{key}", on_click="ignore", icon=":material/download:")

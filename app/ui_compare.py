@@ -1,0 +1,163 @@
+"""Compare: one topic across councils, side by side: a grades table, then each council's top paragraphs and its
+recommendations on the topic. The usual habit is a council against its statistical neighbours."""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app import ui_common as ui
+
+
+def _all_councils(indexed: list[str]) -> list[str]:
+    from ingest import gazetteer
+
+    rest = sorted({c.name for c in gazetteer.councils()} - set(indexed))
+    return indexed + rest
+
+
+def _add_neighbours() -> None:
+    from ingest import gazetteer
+
+    chosen = list(st.session_state.get("cmp_councils") or [])
+    if not chosen:
+        st.session_state["cmp_notice"] = "Pick a council first; its statistical neighbours are then added."
+        return
+    how_many = int(st.session_state.get("cmp_n_neighbours") or 3)
+    indexed = set(st.session_state.get("cmp_indexed") or [])
+    near = [n.name for n in gazetteer.neighbours(chosen[0])]
+    if st.session_state.get("cmp_only_indexed"):
+        near = [n for n in near if n in indexed]
+    added = [n for n in near if n not in chosen][:how_many]
+    st.session_state["cmp_councils"] = chosen + added
+    if not near:
+        st.session_state["cmp_notice"] = f"No statistical neighbours of {chosen[0]} to add."
+    else:
+        st.session_state["cmp_notice"] = (f"Added {len(added)} statistical neighbours of {chosen[0]} (nearest first)."
+                                          if added else "Its nearest neighbours are already in the list.")
+
+
+def area_key(area: str) -> str:
+    """Group the same judgement worded slightly differently ('The overall effectiveness…' / 'Overall effectiveness')."""
+    import re
+
+    a = re.sub(r"[^a-z ]+", " ", (area or "").lower())
+    a = re.sub(r"^(the )", "", re.sub(r"\s+", " ", a).strip())
+    return a
+
+
+def grades_table(result: dict[str, Any]):
+    """One row per judgement area, one column per council: each council's latest grade for the area (and year)."""
+    import pandas as pd
+
+    areas: dict[str, str] = {}
+    cells: dict[tuple[str, str], tuple[str, str]] = {}
+    councils = [c["council"] for c in result["councils"]]
+    for c in result["councils"]:
+        for j in c.get("judgements") or []:
+            k = area_key(j.get("area") or "")
+            areas.setdefault(k, j.get("area") or "")
+            prev = cells.get((k, c["council"]))
+            pub = j.get("published") or ""
+            if prev is None or pub >= prev[1]:
+                cells[(k, c["council"])] = (j.get("grade") or "", pub)
+    if not areas:
+        return None
+    rows = []
+    for k, label in areas.items():
+        row = {"Judgement area": label}
+        for name in councils:
+            g = cells.get((k, name))
+            row[name] = f"{g[0]} ({g[1][:4]})" if g and g[1] else (g[0] if g else "")
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    return df.style.map(ui.grade_cell_style, subset=councils)
+
+
+def render() -> None:
+    ui.css()
+    st.title("Compare councils")
+    searcher = ui.searcher()
+    if searcher is None:
+        ui.no_index_message()
+        return
+    if not searcher.reports:
+        ui.empty_index_message()
+        return
+    indexed = searcher.councils()
+    st.session_state["cmp_indexed"] = indexed
+    if "cmp_councils" not in st.session_state:
+        st.session_state["cmp_councils"] = indexed[:2]
+    st.markdown("Pick councils and a topic. Each council gets a column with the paragraphs that say most about the "
+                "topic; councils whose reports are not indexed say so.")
+    options = _all_councils(indexed)
+    st.multiselect("Councils", options, key="cmp_councils",
+                   format_func=lambda c: c if c in indexed else f"{c} (not indexed)",
+                   placeholder="Choose councils", help="Indexed councils are listed first.")
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    with c1:
+        st.button("Add statistical neighbours of the first council", on_click=_add_neighbours,
+                  help="The DfE's statistical neighbours, nearest first.")
+    with c2:
+        st.number_input("How many", 1, 10, 3, key="cmp_n_neighbours")
+    with c3:
+        st.checkbox("Only indexed ones", key="cmp_only_indexed")
+    notice = st.session_state.pop("cmp_notice", None)
+    if notice:
+        st.info(notice)
+    with st.form("cmp_form", border=False):
+        topic = st.text_input("Topic", key="cmp_topic", placeholder="e.g. care leaver accommodation")
+        fc1, fc2 = st.columns([1, 3], vertical_alignment="bottom")
+        with fc1:
+            latest = st.checkbox("Latest inspection only", key="cmp_latest")
+        with fc2:
+            go = st.form_submit_button("Compare", type="primary")
+    councils = list(st.session_state.get("cmp_councils") or [])
+    if go:
+        if not topic.strip():
+            st.warning("Type a topic to compare, for example 'care leaver accommodation'.")
+        elif not councils:
+            st.warning("Pick at least one council.")
+        else:
+            from retrieval.compare import compare
+
+            with ui.friendly_errors("comparing the councils"), st.spinner("Comparing…"):
+                try:
+                    st.session_state["cmp_result"] = compare(searcher, topic.strip(), councils, k=3, latest=latest)
+                except ValueError as e:
+                    st.warning(str(e))
+    result = st.session_state.get("cmp_result")
+    if result:
+        with ui.friendly_errors("showing the comparison"):
+            show(searcher, result)
+
+
+def show(searcher, result: dict[str, Any]) -> None:
+    from retrieval.export import comparison_docx, comparison_markdown
+
+    st.subheader(f"“{result['topic']}”")
+    ui.export_buttons(result["topic"], lambda: comparison_docx(result), lambda: comparison_markdown(result),
+                      key="cmp")
+    table = grades_table(result)
+    st.markdown("#### Judgements")
+    if table is not None:
+        st.caption("Each council's latest grade for each judgement area, with the year of the report. Blue: "
+                   "Outstanding · green: Good · yellow: Requires improvement / Adequate · red: Inadequate.")
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"Judgement area": st.column_config.TextColumn(width="medium")})
+    else:
+        st.caption("No judgements recorded for these councils.")
+    cols = st.columns(len(result["councils"]))
+    for col, c in zip(cols, result["councils"]):
+        with col:
+            st.markdown(f"### {ui.md(c['council'])}")
+            if not c.get("indexed", True):
+                st.info(f"No indexed report for {c['council']}. Add its inspection reports on the Library page.")
+                continue
+            if not c["evidence"]:
+                st.caption("Nothing in this council's reports matched the topic.")
+            for i, e in enumerate(c["evidence"]):
+                ui.evidence_card(e, None, [], key=f"cmp_{c['council']}_{i}", store=searcher.store)
+            if c.get("recommendations"):
+                st.markdown("**Recommendations on the topic**")
+                ui.recommendation_block(c["recommendations"], key=f"cmprec_{c['council']}")

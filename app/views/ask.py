@@ -1,0 +1,4 @@
+"""The Ask page (logic in app/ui_ask.py)."""
+from app.ui_ask import render
+
+render()

@@ -1,0 +1,182 @@
+"""The app in a real browser: `streamlit run` on 127.0.0.1 and a free port, driven by Debian's headless Chromium
+through Playwright. Asks a question, sees a cited answer, downloads the Word export and opens it; saves a
+screenshot of every page into docs/screenshots/."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "docs" / "screenshots"
+QUESTION = "what did inspectors say about care leaver accommodation?"
+VIEWPORT = {"width": 1400, "height": 1000}
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`) to run the browser tests",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (the Python package) is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(index_dir, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ, INSPECTIONS_INDEX=str(index_dir), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    env.pop("CHROMA_HOST", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    try:
+        yield pg
+    finally:
+        ctx.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the script (no 'Running...' status widget)."""
+    time.sleep(0.5)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    time.sleep(0.5)
+
+
+def _scroll_to(page, locator) -> None:
+    """Bring an element to the top of the view (twice: a chat scrolls itself to the bottom after rendering)."""
+    for _ in range(2):
+        locator.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        time.sleep(0.8)
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name))
+
+
+def test_ask_answer_citation_and_word_export(page, app_url, tmp_path):
+    from docx import Document
+
+    page.goto(app_url)
+    page.get_by_text("For example").wait_for()
+    _shot(page, "welcome.png")
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(QUESTION)
+    box.press("Enter")
+    page.get_by_text("paragraph 128").first.wait_for()
+    _settle(page)
+    cite = page.get_by_test_id("stCode").filter(has_text="paragraph 128").first
+    assert "10 April 2012" in cite.inner_text()
+    _scroll_to(page, page.get_by_test_id("stChatMessage").nth(1))
+    _shot(page, "ask.png")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download for a draft (Word)").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert QUESTION in text
+    assert "published 10 April 2012, paragraph 128" in text
+    assert "bed and breakfast" in text
+    # "View in report" on a card from a PDF report: the printed page with the paragraph shaded
+    page.keyboard.press("Escape")
+    caption = page.get_by_test_id("stCaptionContainer").filter(has_text="· page ").first
+    card = caption.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+    card.get_by_text("View in report").click()
+    image = page.get_by_test_id("stImage").first
+    image.wait_for()
+    _settle(page)
+    _scroll_to(page, image)
+    _shot(page, "source.png")
+
+
+def test_compare_page(page, app_url):
+    page.goto(app_url + "/compare")
+    page.get_by_text("Compare councils").first.wait_for()
+    _settle(page)
+    page.get_by_label("Topic").fill("care leaver accommodation")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    page.get_by_text("Each council's latest grade").wait_for()
+    _settle(page)
+    assert page.get_by_role("heading", name="Central Bedfordshire").count() >= 1
+    _scroll_to(page, page.get_by_role("heading", name="Judgements"))
+    _shot(page, "compare.png")
+
+
+def test_recommendations_page(page, app_url):
+    page.goto(app_url + "/recommendations")
+    page.get_by_text("recommendations", exact=False).first.wait_for()
+    page.get_by_text("Download these recommendations (CSV)").wait_for()
+    _settle(page)
+    _shot(page, "recommendations.png")
+
+
+def test_library_page(page, app_url):
+    page.goto(app_url + "/library")
+    page.get_by_text("Add reports").wait_for()
+    _settle(page)
+    _shot(page, "library.png")
+
+
+def test_profile_page(page, app_url):
+    page.goto(app_url + "/profile")
+    page.get_by_text("Judgements over time").wait_for()
+    page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first.wait_for()
+    _settle(page)
+    _shot(page, "profile.png")
