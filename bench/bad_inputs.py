@@ -34,7 +34,7 @@ def main() -> None:
         run("ingest", str(seed), "--index", idx, "--quiet")
         bad = tmp / "in"
         bad.mkdir()
-        kinds = make_bad_files(bad, ROOT / "corpus" / "ofsted" / "herefordshire" / "2022-09-21.pdf")
+        make_bad_files(bad, ROOT / "corpus" / "ofsted" / "herefordshire" / "2022-09-21.pdf")
         (bad / "open.pdf").write_bytes(encrypted((ROOT / "corpus" / "ofsted" / "cambridgeshire" / "2019-02-18.pdf").read_bytes(), ""))
         text = (ROOT / "corpus" / "seeds" / "001_5200bfa8f44a5482.txt").read_text(encoding="utf-8")
         (bad / "latin.txt").write_bytes(text.replace("'", "\u2019").encode("cp1252", errors="replace"))
@@ -49,7 +49,7 @@ def main() -> None:
         print(f"{'file':28s} {'outcome':10s} reason")
         for r in rows:
             print(f"{Path(r['path']).name:28s} {r['status']:10s} {r['reason']}")
-        print(f"(3000 files in junk/ with other extensions: not collected, ingest never opens them)")
+        print("(3000 files in junk/ with other extensions: not collected, ingest never opens them)")
         print(f"ingest exit status: {p.returncode}")
         reps = json.loads(run("reports", "--json", "--index", idx).stdout)
         print(f"reports in the index afterwards: {len(reps)} (the seed indexed before is still there: "

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from ingest.models import Judgement, ParsedReport, Recommendation, Report
+from ingest.models import ParsedReport
 
 PARAGRAPHS = "paragraphs"
 RECOMMENDATIONS = "recommendations"

@@ -1,8 +1,6 @@
 """Server mode: with CHROMA_HOST/CHROMA_PORT set, the same commands work through a real `chroma run` server."""
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
