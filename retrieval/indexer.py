@@ -134,7 +134,8 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
     with ingest_lock(store, wait_for=wait_for_lock, notice=notice):
         summary.recovered = store.recover()
         todo: list[tuple[str, str]] = []
-        seen_ids: set[str] = set()
+        seen_ids: dict[str, str] = {}
+        duplicates: list[tuple[str, str]] = []  # (path, path of the same bytes earlier in this batch)
         for f in files:
             try:
                 sha = file_sha256(f)
@@ -144,13 +145,15 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                 report(Outcome(path=str(f), status="failed", reason=reason))
                 continue
             rid = report_id(sha)
-            existing = store.find_sha(sha)
-            if existing or rid in seen_ids:
-                ex = existing or {}
-                report(Outcome(path=str(f), status="unchanged", report_id=rid, council=ex.get("council", ""),
-                               published=ex.get("published"), paragraphs=0))
+            if rid in seen_ids:
+                duplicates.append((str(f), seen_ids[rid]))
                 continue
-            seen_ids.add(rid)
+            existing = store.find_sha(sha)
+            if existing:
+                report(Outcome(path=str(f), status="unchanged", report_id=rid, council=existing.get("council", ""),
+                               published=existing.get("published"), paragraphs=0))
+                continue
+            seen_ids[rid] = str(f)
             todo.append((str(f), sha))
 
         bar = tqdm(total=len(todo), unit="file", desc="Indexing", disable=not progress or not todo,
@@ -197,6 +200,15 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                                        council=rep.council, published=rep.published,
                                        paragraphs=len(parsed.paragraphs), pages=rep.pages))
         bar.close()
+        first = {o.path: o for o in summary.outcomes}
+        for path, same in duplicates:  # a second copy of a file shares the first copy's fate
+            o = first.get(same)
+            if o is not None and o.status == "failed":
+                report(Outcome(path=path, status="failed", reason=o.reason))
+            else:
+                report(Outcome(path=path, status="unchanged", report_id=o.report_id if o else "",
+                               council=o.council if o else "", published=o.published if o else None,
+                               reason=f"same file as {same}"))
         if summary.count("indexed", "replaced") or summary.recovered:
             from retrieval import lexical
 

@@ -18,7 +18,11 @@ from retrieval.query import Query, understand
 from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store
 
 MODES = ("hybrid", "dense", "bm25")
-RRF_K = 60
+RRF_K = 10
+# BM25 carries more of the fused score: the reports' own words (care leavers, return home interviews, IROs) are what
+# officers type, and the small general model blurs them (measured on ../shared/eval, see bench/retrieval_report.py).
+WEIGHTS = {"dense": 0.4, "bm25": 1.0}
+DENSE_QUERY = lambda q, question: q.text or question  # noqa: E731
 
 
 @dataclass
@@ -141,7 +145,8 @@ class Searcher:
         assert self._lexical is not None
         return self._lexical.top(text, n, allowed)
 
-    def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid") -> list[Evidence]:
+    def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid",
+               dense_text: str | None = None) -> list[Evidence]:
         """The k best paragraphs for a search text under filters, deduplicated, best first."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
@@ -157,11 +162,11 @@ class Searcher:
         depth = max(50, k * 5)
         fused: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            for rank, (pid, _s) in enumerate(self._dense(text, depth, allowed_arg)):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+            for rank, (pid, _s) in enumerate(self._dense(dense_text or text, depth, allowed_arg)):
+                fused[pid] = fused.get(pid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank + 1)
         if mode in ("hybrid", "bm25"):
             for rank, (pid, _s) in enumerate(self._bm25(text, depth, allowed_arg)):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[pid] = fused.get(pid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank + 1)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         rows = self.store.get_paragraphs([pid for pid, _ in ranked[: depth]])
         out: list[Evidence] = []
@@ -233,12 +238,14 @@ class Searcher:
             return wider
         return Filters(**{**f.__dict__, "year_from": None, "year_to": None})
 
-    def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid") -> list[Evidence]:
+    def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid",
+                        dense_text: str | None = None) -> list[Evidence]:
         """With several councils named, each gets its own search and the lists are interleaved, so one council's
         many strong paragraphs cannot crowd out another's."""
         if len(f.councils) < 2:
-            return self.search(text, f, k=k, mode=mode)
-        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode) for c in f.councils]
+            return self.search(text, f, k=k, mode=mode, dense_text=dense_text)
+        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, dense_text=dense_text)
+                 for c in f.councils]
         out: list[Evidence] = []
         for rank in range(k):
             for lst in lists:
@@ -286,7 +293,8 @@ class Searcher:
             message = message or ("There is nothing to search for in that question: ask in words, e.g. "
                                   "\"what did inspectors say about care leavers' accommodation?\"")
             text = ""
-        evidence = self.search_councils(text[:2000], f, k=k, mode=mode) if text.strip() else []
+        dense_text = DENSE_QUERY(q, question)[:2000]
+        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, dense_text=dense_text) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
