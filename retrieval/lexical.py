@@ -17,6 +17,7 @@ import numpy as np
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
+TOKENS_VERSION = "tokens-v2"  # bump when what is tokenised changes (v2: the nearest heading joins the text)
 
 
 def _stemmer():
@@ -90,8 +91,8 @@ def _report_tokens(store, report_id: str, tokdir: Path) -> list[tuple[str, list[
             return [tuple(x) for x in json.loads(f.read_text())]
         except (ValueError, OSError):
             pass
-    ids, docs = store.all_paragraph_texts(report_id)
-    rows = [(pid, tokenize(doc)) for pid, doc in zip(ids, docs)]
+    ids, docs, sections = store.all_paragraph_texts(report_id)
+    rows = [(pid, tokenize(f"{section.split(' > ')[-1]} {doc}")) for pid, doc, section in zip(ids, docs, sections)]
     rows.sort()
     tmp = f.with_suffix(".tmp")
     tmp.write_text(json.dumps(rows))
@@ -106,7 +107,7 @@ def load(store, build: bool = True) -> LexicalIndex:
     with _lock:
         root = cache_dir(store)
         stamp = store.stamp()
-        saved = root / f"bm25-{stamp}"
+        saved = root / f"bm25-{TOKENS_VERSION}-{stamp}"
         if (saved / "docs.json").exists():
             try:
                 model = bm25s.BM25.load(str(saved), mmap=False, load_corpus=False, show_progress=False)
@@ -114,8 +115,11 @@ def load(store, build: bool = True) -> LexicalIndex:
                 return LexicalIndex(docs["ids"], docs["report_ids"], model)
             except Exception:
                 shutil.rmtree(saved, ignore_errors=True)
-        tokdir = root / "tokens"
+        tokdir = root / TOKENS_VERSION
         tokdir.mkdir(parents=True, exist_ok=True)
+        for stale in root.glob("tokens*"):
+            if stale != tokdir:
+                shutil.rmtree(stale, ignore_errors=True)
         reports = sorted(r["report_id"] for r in store.reports())
         ids: list[str] = []
         rids: list[str] = []

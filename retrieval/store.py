@@ -135,9 +135,10 @@ class Store:
         rows.sort(key=lambda r: (r["council"], r["published"], r["report_id"], r["seq"]))
         return rows
 
-    def all_paragraph_texts(self, report_id: str) -> tuple[list[str], list[str]]:
-        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents"])
-        return got["ids"], got["documents"]
+    def all_paragraph_texts(self, report_id: str) -> tuple[list[str], list[str], list[str]]:
+        """Ids, texts and section paths of a report's paragraphs (what the lexical index is built from)."""
+        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents", "metadatas"])
+        return got["ids"], got["documents"], [m.get("section") or "" for m in got["metadatas"]]
 
     def count(self) -> int:
         return self.paragraphs.count()
