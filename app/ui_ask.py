@@ -160,14 +160,8 @@ def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
 
 
 def render() -> None:
-    ui.css()
-    st.title("Ask the inspection reports")
-    searcher = ui.searcher()
+    searcher = ui.page_searcher("Ask the inspection reports")
     if searcher is None:
-        ui.no_index_message()
-        return
-    if not searcher.reports:
-        ui.empty_index_message()
         return
     filters = sidebar(searcher)
     turns: list[dict[str, Any]] = st.session_state.setdefault("ask_turns", [])

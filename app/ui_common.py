@@ -75,6 +75,25 @@ def searcher():
     except StoreError as e:
         st.session_state["index_error"] = str(e)
         return None
+    except Exception as e:  # a Chroma server that went away: forget the connection, so the next visit reconnects
+        reset_searcher()
+        st.session_state["index_error"] = (f"The index cannot be reached just now ({type(e).__name__}). "
+                                           "Reload the page to try again.")
+        return None
+
+
+def page_searcher(title: str):
+    """What every page starts with: the style, its title and a searcher over a non-empty index (else a message)."""
+    css()
+    st.title(title)
+    s = searcher()
+    if s is None:
+        no_index_message()
+        return None
+    if not s.reports:
+        empty_index_message()
+        return None
+    return s
 
 
 def reset_searcher() -> None:

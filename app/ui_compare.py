@@ -75,14 +75,8 @@ def grades_table(result: dict[str, Any]):
 
 
 def render() -> None:
-    ui.css()
-    st.title("Compare councils")
-    searcher = ui.searcher()
+    searcher = ui.page_searcher("Compare councils")
     if searcher is None:
-        ui.no_index_message()
-        return
-    if not searcher.reports:
-        ui.empty_index_message()
         return
     indexed = searcher.councils()
     st.session_state["cmp_indexed"] = indexed

@@ -44,14 +44,8 @@ def chart(judgements: list[dict[str, Any]], every_area: bool = False):
 def render() -> None:
     import pandas as pd
 
-    ui.css()
-    st.title("Council profile")
-    searcher = ui.searcher()
+    searcher = ui.page_searcher("Council profile")
     if searcher is None:
-        ui.no_index_message()
-        return
-    if not searcher.reports:
-        ui.empty_index_message()
         return
     from ingest import gazetteer
     from retrieval.profile import profile

@@ -59,13 +59,8 @@ def filter_rows(rows: list[dict[str, Any]], councils: list[str], report_ids: lis
 def render() -> None:
     import pandas as pd
 
-    st.title("Recommendations")
-    searcher = ui.searcher()
+    searcher = ui.page_searcher("Recommendations")
     if searcher is None:
-        ui.no_index_message()
-        return
-    if not searcher.reports:
-        ui.empty_index_message()
         return
     rows = _rows(searcher, searcher.store.stamp())
     if not rows:
