@@ -134,9 +134,11 @@ def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batc
                        "answer": "", "timing_ms": 0.0}
             click.echo(json.dumps(out, ensure_ascii=False))
         return
+    from retrieval.store import StoreError
+
     try:
         res = searcher.ask(question or "", councils=list(councils) or None, k=k, mode=mode)
-    except ValueError as e:
+    except (ValueError, StoreError) as e:
         raise click.ClickException(str(e))
     if as_json:
         _echo_json(res.to_json())

@@ -15,7 +15,7 @@ from retrieval import lexical
 from retrieval.answer import Answer, extractive_answer
 from retrieval.citation import citation
 from retrieval.query import Query, understand
-from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store
+from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store, StoreError
 
 MODES = ("hybrid", "dense", "bm25")
 RRF_K = 10
@@ -272,6 +272,20 @@ class Searcher:
     # ---- the question ----------------------------------------------------------------------------------------------
     def ask(self, question: str, councils: list[str] | None = None, k: int = 10, mode: str = "hybrid",
             previous: Query | None = None, filters: Filters | None = None) -> AskResult:
+        """Answer a question; a store that cannot be reached raises StoreError with a plain message."""
+        self.store.ensure()
+        try:
+            return self._ask(question, councils, k, mode, previous, filters)
+        except (StoreError, ValueError):
+            raise
+        except Exception as e:
+            if self.store.server or "chroma" in type(e).__module__.lower():
+                self._stamp = None
+                raise self.store.lost(e) from None
+            raise
+
+    def _ask(self, question: str, councils: list[str] | None, k: int, mode: str, previous: Query | None,
+             filters: Filters | None) -> AskResult:
         t = time.perf_counter()
         self.refresh()
         q = understand(question, councils=councils or None, previous=previous, known_councils=self.councils())

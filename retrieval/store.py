@@ -86,7 +86,12 @@ class Store:
     def __init__(self, index_dir: str | None = None, create: bool = False):
         self.index_dir = index_dir or default_index_dir()
         self.server = server_address()
-        self.client = _client(self.index_dir, create)
+        self.create = create
+        self.broken = False
+        self._open()
+
+    def _open(self) -> None:
+        self.client = _client(self.index_dir, self.create)
         try:
             space = {"hnsw:space": "cosine"}
             self.paragraphs = self.client.get_or_create_collection(PARAGRAPHS, metadata=space, embedding_function=None)
@@ -97,6 +102,21 @@ class Store:
             raise
         except Exception as e:
             raise StoreError(f"cannot open the index ({type(e).__name__}: {str(e)[:200]})") from None
+
+    def ensure(self) -> None:
+        """Reconnect after a server outage (raises StoreError while it is still down)."""
+        if self.broken:
+            self._open()
+            self.broken = False
+
+    def lost(self, e: Exception) -> StoreError:
+        """Turn a failed call into the error a person reads; the next `ensure` reconnects."""
+        self.broken = True
+        if self.server:
+            return StoreError(f"cannot reach the Chroma server at {self.server[0]}:{self.server[1]} "
+                              f"({type(e).__name__}); it may have stopped. Start it again with `chroma run`, "
+                              "then retry: the app and commands reconnect by themselves.")
+        return StoreError(f"the index at {self.index_dir} could not be read ({type(e).__name__}: {str(e)[:160]})")
 
     @property
     def location(self) -> str:

@@ -1,6 +1,7 @@
 """Server mode: with CHROMA_HOST/CHROMA_PORT set, the same commands work through a real `chroma run` server."""
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -75,3 +76,35 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     assert p.returncode == 1
     assert "cannot reach the Chroma server" in p.stderr and "chroma run" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_server_goes_away_and_comes_back(tmp_path):
+    """The same Searcher reports a clear error while the server is down and answers again once it is back."""
+    from retrieval.search import Searcher
+    from retrieval.store import Store, StoreError
+
+    port = free_port()
+    data = tmp_path / "data"
+    env = {"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(port), "INSPECTIONS_CACHE": str(tmp_path / "cache")}
+    proc = start_server(data, port)
+    try:
+        run_cli("ingest", str(SEED_2012), "--quiet", check=True, env=env)
+        old = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            s = Searcher(Store())
+            assert s.ask("care leaver accommodation", k=3).evidence
+            stop(proc)
+            with pytest.raises(StoreError, match="cannot reach the Chroma server"):
+                s.ask("care leaver accommodation", k=3)
+            proc = start_server(data, port)
+            res = s.ask("care leaver accommodation", k=3)
+            assert res.evidence and res.evidence[0].council == "Central Bedfordshire"
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    finally:
+        stop(proc)
