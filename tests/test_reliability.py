@@ -27,10 +27,18 @@ def _wait_for_reports(idx, n: int, proc: subprocess.Popen, timeout: float = 300)
         time.sleep(0.5)
 
 
-def test_sigkill_mid_ingest_then_rerun_matches_a_clean_build(tmp_path, corpus_reports):
+def test_sigkill_mid_ingest_then_rerun_matches_a_clean_build(tmp_path, corpus_reports, searcher):
+    searcher.embedder.embed_query("load the model before the clock starts")
     idx = tmp_path / "idx"
     proc = _start_ingest(idx)
     _wait_for_reports(idx, 2, proc)
+    # a question asked while the ingest runs is answered from complete reports only
+    from retrieval.search import Searcher
+    from retrieval.store import Store
+
+    live = Searcher(Store(str(idx)))
+    evidence = live.ask("care leavers", k=10).evidence
+    assert evidence and {e.report_id for e in evidence} <= set(live.reports)
     time.sleep(1.0)  # let it get into the middle of another report
     proc.send_signal(signal.SIGKILL)
     proc.wait()
