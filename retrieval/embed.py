@@ -77,9 +77,18 @@ class Embedder:
         else:
             todo = list(range(len(texts)))
         if todo:
+            first: dict[str, int] = {}  # the same text twice in one batch (boilerplate) is embedded once
+            copies: list[tuple[int, int]] = []
+            unique: list[int] = []
+            for i in todo:
+                if keys[i] in first:
+                    copies.append((i, first[keys[i]]))
+                else:
+                    first[keys[i]] = i
+                    unique.append(i)
             pieces: list[str] = []
             owner: list[int] = []
-            for i in todo:
+            for i in unique:
                 for w in self._windows(texts[i]):
                     pieces.append(w)
                     owner.append(i)
@@ -91,8 +100,10 @@ class Embedder:
             for i, v in sums.items():
                 n = np.linalg.norm(v)
                 out[i] = v / n if n else v
+            for i, j in copies:
+                out[i] = out[j]
             if self.cache:
-                self.cache.put_many([(keys[i], out[i]) for i in todo])
+                self.cache.put_many([(keys[i], out[i]) for i in unique])
         return out
 
     def embed_query(self, text: str) -> np.ndarray:

