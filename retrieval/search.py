@@ -21,7 +21,10 @@ MODES = ("hybrid", "dense", "bm25")
 RRF_K = 10
 # BM25 carries more of the fused score: the reports' own words (care leavers, return home interviews, IROs) are what
 # officers type, and the small general model blurs them (measured on ../shared/eval, see bench/retrieval_report.py).
-WEIGHTS = {"dense": 0.4, "bm25": 1.0}
+WEIGHTS = {"dense": 0.3, "bm25": 1.0}
+GRADE_BOOST = 0.03  # about three ranks' worth at the top of the fused list
+_GRADE_WORDS = re.compile(r"\b(?:are|is|was|were|been|judged|remains?)\s+(?:now\s+)?(?:outstanding|good|inadequate|adequate|"
+                          r"requires improvement)", re.IGNORECASE)
 DENSE_QUERY = lambda q, question: q.text or question  # noqa: E731
 
 
@@ -146,7 +149,8 @@ class Searcher:
         return self._lexical.top(text, n, allowed)
 
     def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid",
-               dense_text: str | None = None) -> list[Evidence]:
+               dense_text: str | None = None, topic: list[str] | None = None,
+               intent: str | None = None) -> list[Evidence]:
         """The k best paragraphs for a search text under filters, deduplicated, best first."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
@@ -169,6 +173,8 @@ class Searcher:
                 fused[pid] = fused.get(pid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank + 1)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         rows = self.store.get_paragraphs([pid for pid, _ in ranked[: depth]])
+        if mode == "hybrid" and intent:
+            ranked = self._boost(ranked, rows, topic or [], intent)
         out: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
         for pid, score in ranked:
@@ -185,6 +191,22 @@ class Searcher:
             out.append(self._evidence(doc, meta, rep, score))
             if len(out) >= k:
                 break
+        return out
+
+    def _boost(self, ranked: list[tuple[str, float]], rows: dict[str, tuple[str, dict]], topic: list[str],
+               intent: str | None) -> list[tuple[str, float]]:
+        """For a question about how a council was judged, lift the paragraphs that state a grade ("services for care
+        leavers are good"). (Lifting paragraphs whose heading matches the topic was measured too and did not help:
+        BM25 already reads each paragraph's heading.)"""
+        out = []
+        for pid, score in ranked:
+            row = rows.get(pid)
+            if row is not None:
+                doc, _meta = row
+                if intent == "judgements" and _GRADE_WORDS.search(doc):
+                    score += GRADE_BOOST
+            out.append((pid, score))
+        out.sort(key=lambda kv: -kv[1])
         return out
 
     def _evidence(self, doc: str, meta: dict[str, Any], rep: dict[str, Any], score: float) -> Evidence:
@@ -239,13 +261,14 @@ class Searcher:
         return Filters(**{**f.__dict__, "year_from": None, "year_to": None})
 
     def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid",
-                        dense_text: str | None = None) -> list[Evidence]:
+                        dense_text: str | None = None, topic: list[str] | None = None,
+                        intent: str | None = None) -> list[Evidence]:
         """With several councils named, each gets its own search and the lists are interleaved, so one council's
         many strong paragraphs cannot crowd out another's."""
         if len(f.councils) < 2:
-            return self.search(text, f, k=k, mode=mode, dense_text=dense_text)
-        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, dense_text=dense_text)
-                 for c in f.councils]
+            return self.search(text, f, k=k, mode=mode, dense_text=dense_text, topic=topic, intent=intent)
+        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, dense_text=dense_text,
+                             topic=topic, intent=intent) for c in f.councils]
         out: list[Evidence] = []
         for rank in range(k):
             for lst in lists:
@@ -308,7 +331,9 @@ class Searcher:
                                   "\"what did inspectors say about care leavers' accommodation?\"")
             text = ""
         dense_text = DENSE_QUERY(q, question)[:2000]
-        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, dense_text=dense_text) if text.strip() else []
+        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, dense_text=dense_text,
+                                        topic=list(getattr(q, "typed_terms", None) or q.topic_terms),
+                                        intent=getattr(q, "intent", None)) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
