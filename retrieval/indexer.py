@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,9 @@ class Summary:
     def line(self) -> str:
         return (f"{self.count('indexed', 'replaced')} indexed, {self.count('unchanged')} unchanged, "
                 f"{self.count('failed')} failed; {self.paragraphs_added} paragraphs added in {self.seconds:.1f} s")
+
+
+EMBED_BATCH = 512  # paragraphs gathered across reports before one call to the model
 
 
 class IndexBusy(Exception):
@@ -163,9 +166,40 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
         n_workers = workers or min(2, max(1, (os.cpu_count() or 2)))
         if todo:
             ctx = mp.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            writes: list = []  # (future, path, parsed): at most two reports waiting to be written
+
+            def write_one(parsed: ParsedReport, pv: np.ndarray, rv: np.ndarray, path: str) -> tuple[list, float]:
+                t = time.perf_counter()
+                key = source_key(path)
+                old = [r for r in store.find_source(key) if r["report_id"] != parsed.report.id]
+                store.write(parsed, pv, rv, key)
+                for r in old:
+                    store.delete_report(r["report_id"])
+                return old, time.perf_counter() - t
+
+            def finish(limit: int) -> None:
+                nonlocal pages, paras
+                while len(writes) > limit:
+                    fut, path, parsed = writes.pop(0)
+                    old, secs = fut.result()
+                    summary.write_seconds += secs
+                    rep = parsed.report
+                    pages += rep.pages
+                    paras += len(parsed.paragraphs)
+                    bar.update(1)
+                    bar.set_postfix(pages=pages, paragraphs=paras, refresh=False)
+                    report(Outcome(path=path, status="replaced" if old else "indexed", report_id=rep.id,
+                                   council=rep.council, published=rep.published,
+                                   paragraphs=len(parsed.paragraphs), pages=rep.pages))
+
+            # Parsing in worker processes, embedding here, writing in a thread: the three overlap.
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool, \
+                    ThreadPoolExecutor(max_workers=1) as writer:
+                # the model loads (seconds) while the workers parse the first files
+                loading = writer.submit(embedder_factory or _default_embedder)
                 queue = list(todo)
                 running = set()
+                ready: list[tuple[str, ParsedReport]] = []
                 while queue or running:
                     while queue and len(running) < n_workers * 3:
                         running.add(pool.submit(_parse, queue.pop(0)[0]))
@@ -177,28 +211,27 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                             bar.update(1)
                             report(Outcome(path=path, status="failed", reason=why))
                             continue
+                        ready.append((path, parsed))
+                    # embed several reports in one call: longer, length-sorted batches waste less on padding
+                    if ready and (sum(len(p.paragraphs) for _, p in ready) >= EMBED_BATCH or not (queue or running)):
                         if embedder is None:
-                            embedder = embedder_factory() if embedder_factory else _default_embedder()
+                            embedder = loading.result()
                         t = time.perf_counter()
-                        pv = embedder.embed([embed_text(p.section, p.text) for p in parsed.paragraphs])
-                        rv = embedder.embed([r.text for r in parsed.recommendations]) if parsed.recommendations \
-                            else np.zeros((0, pv.shape[1] if len(pv) else 384), dtype=np.float32)
+                        texts: list[str] = []
+                        for _, p in ready:
+                            texts += [embed_text(x.section, x.text) for x in p.paragraphs]
+                            texts += [r.text for r in p.recommendations]
+                        vecs = embedder.embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
                         summary.embed_seconds += time.perf_counter() - t
-                        t = time.perf_counter()
-                        key = source_key(path)
-                        old = [r for r in store.find_source(key) if r["report_id"] != parsed.report.id]
-                        store.write(parsed, pv, rv, key)
-                        for r in old:
-                            store.delete_report(r["report_id"])
-                        summary.write_seconds += time.perf_counter() - t
-                        rep = parsed.report
-                        pages += rep.pages
-                        paras += len(parsed.paragraphs)
-                        bar.update(1)
-                        bar.set_postfix(pages=pages, paragraphs=paras, refresh=False)
-                        report(Outcome(path=path, status="replaced" if old else "indexed", report_id=rep.id,
-                                       council=rep.council, published=rep.published,
-                                       paragraphs=len(parsed.paragraphs), pages=rep.pages))
+                        at = 0
+                        for path, p in ready:
+                            n, m = len(p.paragraphs), len(p.recommendations)
+                            pv, rv = vecs[at:at + n], vecs[at + n:at + n + m]
+                            at += n + m
+                            writes.append((writer.submit(write_one, p, pv, rv, path), path, p))
+                        ready.clear()
+                        finish(limit=2)
+                finish(limit=0)
         bar.close()
         first = {o.path: o for o in summary.outcomes}
         for path, same in duplicates:  # a second copy of a file shares the first copy's fate
