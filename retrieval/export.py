@@ -250,20 +250,25 @@ def _docx_answer(doc, a: dict[str, Any], level: int) -> None:
             where = _where(e)
             if where:
                 _citation_para(doc, "Where: ", where)
-    recs = a.get("recommendations") or []
-    if recs:
-        doc.add_heading("Recommendations", level=level)
-        for r in recs:
-            p = doc.add_paragraph(r.get("text") or "", style="List Bullet")
-            extra = _rec_line(r)
-            if extra:
-                p.add_run(f" ({extra})").italic = True
-            if r.get("citation"):
-                _citation_para(doc, "Source: ", r["citation"])
+    _docx_recommendations(doc, a.get("recommendations") or [], level)
     js = a.get("judgements") or []
     if js:
         doc.add_heading("Judgements", level=level)
         _table(doc, ["Council", "Published", "Area", "Grade"], _judgement_rows(js))
+
+
+def _docx_recommendations(doc, recs: list[dict[str, Any]], level: int) -> None:
+    """Recommendations as bullets with timescale/owner and their citation, under their own heading."""
+    if not recs:
+        return
+    doc.add_heading("Recommendations", level=level)
+    for r in recs:
+        p = doc.add_paragraph(r.get("text") or "", style="List Bullet")
+        extra = _rec_line(r)
+        if extra:
+            p.add_run(f" ({extra})").italic = True
+        if r.get("citation"):
+            _citation_para(doc, "Source: ", r["citation"])
 
 
 def _save(doc) -> bytes:
@@ -300,14 +305,5 @@ def comparison_docx(data: dict[str, Any]) -> bytes:
             _citation_para(doc, "Source: ", e.get("citation") or "")
         if not c.get("evidence"):
             doc.add_paragraph("Nothing in this council's reports matched the topic.")
-        recs = c.get("recommendations") or []
-        if recs:
-            doc.add_heading("Recommendations", level=2)
-            for r in recs:
-                p = doc.add_paragraph(r.get("text") or "", style="List Bullet")
-                extra = _rec_line(r)
-                if extra:
-                    p.add_run(f" ({extra})").italic = True
-                if r.get("citation"):
-                    _citation_para(doc, "Source: ", r["citation"])
+        _docx_recommendations(doc, c.get("recommendations") or [], 2)
     return _save(doc)
