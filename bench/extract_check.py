@@ -8,17 +8,14 @@ recall, F1, timescale and owner accuracy over the labelled reports, then per-jud
 judgements.csv, printing every miss. With --all it also counts recommendations and judgements per framework over
 the whole shared corpus, so a layout that silently yields nothing shows up as a run of zeros.
 
-Documents come from /tmp/doc_cache (pickled Documents, made once for the shared corpus) when present, else from
-ingest.loaders.load. Not run by the tests: it needs the shared corpus and labels.
+Documents come through bench/evalkit.py's pickle cache ($DOC_CACHE, filled on first use). Not run by the tests: it needs the shared corpus and labels.
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
-import pickle
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -26,37 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evalkit import SHARED, load_doc, scorer
 from ingest.judgements import extract_judgements
-from ingest.loaders import load
-from ingest.models import Document, IngestError
+from ingest.models import Document
 from ingest.recommendations import extract_recommendations
 
-SHARED = Path(os.environ.get("INSPECTIONS_SHARED", ROOT.parent / "shared"))
-CACHE = Path(os.environ.get("DOC_CACHE", "/tmp/doc_cache"))
-
-
-def _scorer():
-    """The evaluation scorer module, for its normalisation and matching helpers."""
-    spec = importlib.util.spec_from_file_location("eval_score", SHARED / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
-score = _scorer()
+score = scorer()
 
 
 def get_doc(rel: str) -> Document | str:
     """A document by its path under ../shared ("corpus/ofsted/x/2017-01-01.pdf"), or the reason it cannot load."""
-    key = rel.removeprefix("corpus/").replace("/", "__") + ".pkl"
-    cached = CACHE / key
-    if cached.exists():
-        with open(cached, "rb") as fh:
-            return pickle.load(fh)
-    try:
-        return load(SHARED / rel)
-    except IngestError as e:
-        return str(e)
+    return load_doc(SHARED / rel)
 
 
 def meta_of(doc: Document) -> tuple[str | None, str]:

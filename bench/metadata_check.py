@@ -13,7 +13,6 @@ import argparse
 import collections
 import datetime as dt
 import os
-import pickle
 import re
 import sys
 from pathlib import Path
@@ -22,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT.parent / "shared" / "eval"))
 
+from evalkit import load_doc
 from ingest import metadata as md
-from ingest.loaders import load
 from ingest.models import Document, IngestError
 
 try:
@@ -31,20 +30,6 @@ try:
 except ImportError:  # pragma: no cover - only when ../shared is absent
     def slug(name: str) -> str:
         return re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")
-
-
-def load_doc(path: Path, corpus: Path, cache: Path | None) -> Document | str:
-    """The Document (or the loader's refusal) from the shared pickle cache when present, else by loading the file."""
-    if cache is not None:
-        rel = "ofsted/" + str(path.relative_to(corpus))
-        pkl = cache / (rel.replace("/", "__") + ".pkl")
-        if pkl.exists():
-            with open(pkl, "rb") as fh:
-                return pickle.load(fh)
-    try:
-        return load(path)
-    except IngestError as e:
-        return str(e)
 
 
 def candidate_rules(rows: list[tuple[str, dt.date, Document]]) -> None:
@@ -126,7 +111,7 @@ def main() -> int:
     for path in sorted(corpus.glob("*/*.pdf")):
         rel = str(path.relative_to(corpus))
         folder, truth = path.parent.name, dt.date.fromisoformat(path.stem[:10])
-        doc = load_doc(path, corpus, cache)
+        doc = load_doc(path, cache)
         if isinstance(doc, str):
             not_reports.append(f"{rel}: {doc}")
             continue

@@ -1,7 +1,6 @@
 """Segmentation report over the whole shared corpus: numbering gaps, failures, paragraph lengths, label checks.
 
-Runs segment() on every file (from the pickled Documents in /tmp/doc_cache when present, else by loading the
-file) and scores ../shared/eval/paragraphs.jsonl exactly as score.py's `paragraphs` command does (same `norm`,
+Runs segment() on every file (Documents through bench/evalkit.py's pickle cache, filled on first use) and scores ../shared/eval/paragraphs.jsonl exactly as score.py's `paragraphs` command does (same `norm`,
 same match by printed number and part), so the paragraph rules can be measured without building an index.
 
     cd /work/main && .venv/bin/python bench/paragraph_report.py [--corpus DIR] [--labels FILE] [--show-fail]
@@ -9,9 +8,7 @@ same match by printed number and part), so the paragraph rules can be measured w
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import pickle
 import re
 import statistics
 import sys
@@ -22,12 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.loaders import load
-from ingest.models import IngestError, Paragraph
+from evalkit import SHARED, load_doc, scorer
+from ingest.models import Paragraph
 from ingest.segment import segment
 
-SHARED = ROOT.parent / "shared"
-CACHE = Path("/tmp/doc_cache")
 # running-header text that must never sit inside a paragraph: the 2021+ two-line header (title + dates + page
 # number), its date line alone, and the 2012-2013 title line
 _DATES = r"\d{1,2}(?: \w+)? (?:to|-|\u2013) \d{1,2} \w+ 20\d\d"
@@ -36,31 +31,10 @@ HEADER = re.compile(r"children.s services\s+" + _DATES + r"|" + _DATES + r" \d{1
 RAW_NUMBER = re.compile(r"^\s*(\d{1,3})\.\s+[A-Z\u2018\u201c]", re.MULTILINE)
 
 
-def _scorer():
-    """score.py's own norm() and slug(), so the checks here agree with the official scorer."""
-    spec = importlib.util.spec_from_file_location("eval_score", SHARED / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def corpus_files(corpus: Path) -> list[Path]:
     files = sorted((corpus / "seeds").glob("*")) if (corpus / "seeds").is_dir() else []
     files += sorted((corpus / "ofsted").glob("*/*.pdf")) if (corpus / "ofsted").is_dir() else []
     return [f for f in files if f.is_file()]
-
-
-def load_doc(path: Path, corpus: Path):
-    """A Document, or the reason it cannot be one (a string)."""
-    key = str(path.relative_to(corpus)).replace("/", "__")
-    cached = CACHE / f"{key}.pkl"
-    if cached.exists():
-        with open(cached, "rb") as fh:
-            return pickle.load(fh)
-    try:
-        return load(path)
-    except IngestError as e:
-        return str(e)
 
 
 def numbering_gaps(paras: list[Paragraph]) -> list[str]:
@@ -93,7 +67,7 @@ def main() -> int:
     ap.add_argument("--show-fail", action="store_true", help="print the paragraph text of failed checks")
     a = ap.parse_args()
     corpus = Path(a.corpus)
-    sc = _scorer()
+    sc = scorer()
 
     t0 = time.time()
     results: dict[str, list[Paragraph]] = {}
@@ -101,7 +75,7 @@ def main() -> int:
     crashed = []
     seg_time = 0.0
     for f in corpus_files(corpus):
-        doc = load_doc(f, corpus)
+        doc = load_doc(f)
         rel = str(f.relative_to(corpus))
         if isinstance(doc, str):
             failed[doc] += 1
@@ -126,7 +100,7 @@ def main() -> int:
     # truncation: the printed numbering in the raw text runs further than the paragraphs found
     short = []
     for k, v in numbered.items():
-        doc = load_doc(corpus / k, corpus)
+        doc = load_doc(corpus / k)
         raw = {int(m.group(1)) for m in RAW_NUMBER.finditer(doc.text)}
         top = 0
         while top + 1 in raw:
