@@ -25,7 +25,6 @@ WEIGHTS = {"dense": 0.3, "bm25": 1.0}
 GRADE_BOOST = 0.03  # about three ranks' worth at the top of the fused list
 _GRADE_WORDS = re.compile(r"\b(?:are|is|was|were|been|judged|remains?)\s+(?:now\s+)?(?:outstanding|good|inadequate|adequate|"
                           r"requires improvement)", re.IGNORECASE)
-DENSE_QUERY = lambda q, question: q.text or question  # noqa: E731
 
 
 @dataclass
@@ -149,7 +148,6 @@ class Searcher:
         return self._lexical.top(text, n, allowed)
 
     def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid",
-               dense_text: str | None = None, topic: list[str] | None = None,
                intent: str | None = None) -> list[Evidence]:
         """The k best paragraphs for a search text under filters, deduplicated, best first."""
         if mode not in MODES:
@@ -166,15 +164,15 @@ class Searcher:
         depth = max(50, k * 5)
         fused: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            for rank, (pid, _s) in enumerate(self._dense(dense_text or text, depth, allowed_arg)):
+            for rank, (pid, _s) in enumerate(self._dense(text, depth, allowed_arg)):
                 fused[pid] = fused.get(pid, 0.0) + WEIGHTS["dense"] / (RRF_K + rank + 1)
         if mode in ("hybrid", "bm25"):
             for rank, (pid, _s) in enumerate(self._bm25(text, depth, allowed_arg)):
                 fused[pid] = fused.get(pid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank + 1)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         rows = self.store.get_paragraphs([pid for pid, _ in ranked[: depth]])
-        if mode == "hybrid" and intent:
-            ranked = self._boost(ranked, rows, topic or [], intent)
+        if mode == "hybrid" and intent == "judgements":
+            ranked = self._lift_grades(ranked, rows)
         out: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
         for pid, score in ranked:
@@ -193,18 +191,16 @@ class Searcher:
                 break
         return out
 
-    def _boost(self, ranked: list[tuple[str, float]], rows: dict[str, tuple[str, dict]], topic: list[str],
-               intent: str | None) -> list[tuple[str, float]]:
+    def _lift_grades(self, ranked: list[tuple[str, float]],
+                     rows: dict[str, tuple[str, dict]]) -> list[tuple[str, float]]:
         """For a question about how a council was judged, lift the paragraphs that state a grade ("services for care
         leavers are good"). (Lifting paragraphs whose heading matches the topic was measured too and did not help:
         BM25 already reads each paragraph's heading.)"""
         out = []
         for pid, score in ranked:
             row = rows.get(pid)
-            if row is not None:
-                doc, _meta = row
-                if intent == "judgements" and _GRADE_WORDS.search(doc):
-                    score += GRADE_BOOST
+            if row is not None and _GRADE_WORDS.search(row[0]):
+                score += GRADE_BOOST
             out.append((pid, score))
         out.sort(key=lambda kv: -kv[1])
         return out
@@ -261,14 +257,13 @@ class Searcher:
         return Filters(**{**f.__dict__, "year_from": None, "year_to": None})
 
     def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid",
-                        dense_text: str | None = None, topic: list[str] | None = None,
                         intent: str | None = None) -> list[Evidence]:
         """With several councils named, each gets its own search and the lists are interleaved, so one council's
         many strong paragraphs cannot crowd out another's."""
         if len(f.councils) < 2:
-            return self.search(text, f, k=k, mode=mode, dense_text=dense_text, topic=topic, intent=intent)
-        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, dense_text=dense_text,
-                             topic=topic, intent=intent) for c in f.councils]
+            return self.search(text, f, k=k, mode=mode, intent=intent)
+        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, intent=intent)
+                 for c in f.councils]
         out: list[Evidence] = []
         for rank in range(k):
             for lst in lists:
@@ -330,10 +325,7 @@ class Searcher:
             message = message or ("There is nothing to search for in that question: ask in words, e.g. "
                                   "\"what did inspectors say about care leavers' accommodation?\"")
             text = ""
-        dense_text = DENSE_QUERY(q, question)[:2000]
-        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, dense_text=dense_text,
-                                        topic=list(getattr(q, "typed_terms", None) or q.topic_terms),
-                                        intent=getattr(q, "intent", None)) if text.strip() else []
+        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, intent=q.intent) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
