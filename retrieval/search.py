@@ -275,7 +275,6 @@ class Searcher:
         """Per report, the judgements whose area shares words with the question, else its overall effectiveness:
         the grade that frames the quoted paragraphs, not the whole table."""
         want = set(lexical.tokenize(text)) - {"children", "child", "young", "peopl", "servic", "inspect", "local", "author"}
-        want = {lexical.tokenize(w)[0] if lexical.tokenize(w) else w for w in want}
         out: list[dict[str, Any]] = []
         for rid in report_ids:
             rows = self.judgements_for([rid])
