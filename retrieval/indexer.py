@@ -233,15 +233,14 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                         finish(limit=2)
                 finish(limit=0)
         bar.close()
-        first = {o.path: o for o in summary.outcomes}
+        first = {o.path: o for o in summary.outcomes}  # every file parsed above has its outcome by now
         for path, same in duplicates:  # a second copy of a file shares the first copy's fate
-            o = first.get(same)
-            if o is not None and o.status == "failed":
+            o = first[same]
+            if o.status == "failed":
                 report(Outcome(path=path, status="failed", reason=o.reason))
             else:
-                report(Outcome(path=path, status="unchanged", report_id=o.report_id if o else "",
-                               council=o.council if o else "", published=o.published if o else None,
-                               reason=f"same file as {same}"))
+                report(Outcome(path=path, status="unchanged", report_id=o.report_id, council=o.council,
+                               published=o.published, reason=f"same file as {same}"))
         if summary.count("indexed", "replaced") or summary.recovered:
             from retrieval import lexical
 
