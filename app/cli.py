@@ -47,6 +47,9 @@ def ingest(paths: tuple[str, ...], index_dir: str | None, quiet: bool, as_json: 
     from retrieval.store import StoreError
 
     store = _open(index_dir, create=True)
+    if store.rebuilt:
+        click.echo(f"the index at {store.location} was written by an older version of inspections: it has been "
+                   "emptied and is rebuilt from the files given here", err=True)
 
     def show(o) -> None:
         if as_json:

@@ -63,7 +63,7 @@ class Embedder:
         step = size - 32
         return [tok.decode(ids[i:i + size]) for i in range(0, max(1, len(ids) - 32), step)]
 
-    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+    def embed(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo: list[int] = []
         keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]

@@ -63,6 +63,7 @@ class Summary:
 
 
 EMBED_BATCH = 512  # paragraphs gathered across reports before one call to the model
+WRITE_QUEUE = 8  # reports embedded and waiting for the writer thread before the embedding loop waits for it
 
 
 class IndexBusy(Exception):
@@ -116,6 +117,37 @@ def embed_text(section: str, text: str) -> str:
     return f"{head}: {text}" if head else text
 
 
+@dataclass
+class ModelInputs:
+    """The texts one report gives the model, and how their vectors map back to paragraphs and recommendations.
+
+    Nearly every recommendation is also a paragraph of its report, word for word (440 of 446 in a sample of the
+    corpus); those take their paragraph's vector instead of being embedded a second time.
+    """
+    texts: list[str]
+    n_paragraphs: int
+    rec_rows: list[int]  # per recommendation: the row of `texts` whose vector it takes
+
+    def split(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pv = vecs[:self.n_paragraphs]
+        rv = vecs[self.rec_rows] if self.rec_rows else np.zeros((0, vecs.shape[1]), dtype=np.float32)
+        return pv, rv
+
+
+def model_inputs(parsed: ParsedReport) -> ModelInputs:
+    texts = [embed_text(x.section, x.text) for x in parsed.paragraphs]
+    row_of = {}
+    for i, x in enumerate(parsed.paragraphs):
+        row_of.setdefault(x.text, i)
+    rows: list[int] = []
+    for r in parsed.recommendations:
+        if r.text not in row_of:
+            row_of[r.text] = len(texts)
+            texts.append(r.text)
+        rows.append(row_of[r.text])
+    return ModelInputs(texts=texts, n_paragraphs=len(parsed.paragraphs), rec_rows=rows)
+
+
 def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], object] | None = None,
                 progress: bool = True, workers: int | None = None,
                 on_outcome: Callable[[Outcome], None] | None = None, wait_for_lock: bool = True,
@@ -166,7 +198,7 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
         n_workers = workers or min(2, max(1, (os.cpu_count() or 2)))
         if todo:
             ctx = mp.get_context("spawn")
-            writes: list = []  # (future, path, parsed): at most two reports waiting to be written
+            writes: list = []  # (future, path, parsed): at most WRITE_QUEUE reports waiting to be written
 
             def write_one(parsed: ParsedReport, pv: np.ndarray, rv: np.ndarray, path: str) -> tuple[list, float]:
                 t = time.perf_counter()
@@ -217,20 +249,17 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                         if embedder is None:
                             embedder = loading.result()
                         t = time.perf_counter()
-                        texts: list[str] = []
-                        for _, p in ready:
-                            texts += [embed_text(x.section, x.text) for x in p.paragraphs]
-                            texts += [r.text for r in p.recommendations]
+                        plans = [model_inputs(p) for _, p in ready]
+                        texts = [x for plan in plans for x in plan.texts]
                         vecs = embedder.embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
                         summary.embed_seconds += time.perf_counter() - t
                         at = 0
-                        for path, p in ready:
-                            n, m = len(p.paragraphs), len(p.recommendations)
-                            pv, rv = vecs[at:at + n], vecs[at + n:at + n + m]
-                            at += n + m
+                        for (path, p), plan in zip(ready, plans):
+                            pv, rv = plan.split(vecs[at:at + len(plan.texts)])
+                            at += len(plan.texts)
                             writes.append((writer.submit(write_one, p, pv, rv, path), path, p))
                         ready.clear()
-                        finish(limit=2)
+                        finish(limit=WRITE_QUEUE)
                 finish(limit=0)
         bar.close()
         first = {o.path: o for o in summary.outcomes}  # every file parsed above has its outcome by now

@@ -4,6 +4,10 @@ Three collections: `paragraphs` (text + vector + citation metadata), `recommenda
 `reports` (one record per complete report, written last). A report is visible to readers only once its record
 exists, so an ingest killed half-way never shows half a report; a `pending` marker lets the next ingest clear what
 the killed one left behind.
+
+Paragraph and recommendation text is kept in the record's metadata ("text"), not as a Chroma document: Chroma keeps
+a full-text index of documents that nothing here reads (lexical ranking is bm25s) and that took half of all write
+time. The collections carry a layout number; an index written in an older layout is rebuilt by the next ingest.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ PARAGRAPHS = "paragraphs"
 RECOMMENDATIONS = "recommendations"
 REPORTS = "reports"
 META = "inspections_meta"
+LAYOUT = 2  # 1: text as Chroma documents; 2: text in metadata
 
 
 class StoreError(Exception):
@@ -88,20 +93,32 @@ class Store:
         self.server = server_address()
         self.create = create
         self.broken = False
+        self.rebuilt = False  # True when this open found an index of an older layout and emptied it to rebuild
         self._open()
 
     def _open(self) -> None:
         self.client = _client(self.index_dir, self.create)
         try:
-            space = {"hnsw:space": "cosine"}
-            self.paragraphs = self.client.get_or_create_collection(PARAGRAPHS, metadata=space, embedding_function=None)
-            self.recs = self.client.get_or_create_collection(RECOMMENDATIONS, metadata=space, embedding_function=None)
-            self.reports_col = self.client.get_or_create_collection(REPORTS, embedding_function=None)
-            self.meta = self.client.get_or_create_collection(META, embedding_function=None)
+            self._collections()
+            if (self.paragraphs.metadata or {}).get("layout") != LAYOUT and self.reports_col.count():
+                if not self.create:
+                    raise StoreError(f"the index at {self.location} was built by an older version of inspections: "
+                                     "run `inspections ingest` on your files again to rebuild it")
+                for name in (PARAGRAPHS, RECOMMENDATIONS, REPORTS, META):
+                    self.client.delete_collection(name)
+                self.rebuilt = True
+                self._collections()
         except StoreError:
             raise
         except Exception as e:
             raise StoreError(f"cannot open the index ({type(e).__name__}: {str(e)[:200]})") from None
+
+    def _collections(self) -> None:
+        space = {"hnsw:space": "cosine", "layout": LAYOUT}
+        self.paragraphs = self.client.get_or_create_collection(PARAGRAPHS, metadata=space, embedding_function=None)
+        self.recs = self.client.get_or_create_collection(RECOMMENDATIONS, metadata=space, embedding_function=None)
+        self.reports_col = self.client.get_or_create_collection(REPORTS, embedding_function=None)
+        self.meta = self.client.get_or_create_collection(META, embedding_function=None)
 
     def ensure(self) -> None:
         """Reconnect after a server outage (raises StoreError while it is still down)."""
@@ -138,8 +155,8 @@ class Store:
         return matches[0] if len(matches) == 1 else None
 
     def paragraphs_of(self, report_id: str) -> list[dict[str, Any]]:
-        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents", "metadatas"])
-        rows = [dict(m, text=d, id=i) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        got = self.paragraphs.get(where={"report_id": report_id}, include=["metadatas"])
+        rows = [dict(m, id=i) for i, m in zip(got["ids"], got["metadatas"])]
         rows.sort(key=lambda r: r["seq"])
         return rows
 
@@ -150,15 +167,15 @@ class Store:
             if not ids:
                 return []
             where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
-        got = self.recs.get(where=where, include=["documents", "metadatas"])
-        rows = [dict(m, text=d, id=i) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        got = self.recs.get(where=where, include=["metadatas"])
+        rows = [dict(m, id=i) for i, m in zip(got["ids"], got["metadatas"])]
         rows.sort(key=lambda r: (r["council"], r["published"], r["report_id"], r["seq"]))
         return rows
 
     def all_paragraph_texts(self, report_id: str) -> tuple[list[str], list[str], list[str]]:
         """Ids, texts and section paths of a report's paragraphs (what the lexical index is built from)."""
-        got = self.paragraphs.get(where={"report_id": report_id}, include=["documents", "metadatas"])
-        return got["ids"], got["documents"], [m.get("section") or "" for m in got["metadatas"]]
+        got = self.paragraphs.get(where={"report_id": report_id}, include=["metadatas"])
+        return got["ids"], [m["text"] for m in got["metadatas"]], [m.get("section") or "" for m in got["metadatas"]]
 
     def count(self) -> int:
         return self.paragraphs.count()
@@ -170,16 +187,16 @@ class Store:
         if total == 0:
             return []
         res = col.query(query_embeddings=[vector.tolist()], n_results=min(n, total), where=where,
-                        include=["documents", "metadatas", "distances"])
-        return [(i, 1.0 - float(dist), doc, meta) for i, doc, meta, dist in
-                zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])]
+                        include=["metadatas", "distances"])
+        return [(i, 1.0 - float(dist), meta["text"], meta) for i, meta, dist in
+                zip(res["ids"][0], res["metadatas"][0], res["distances"][0])]
 
     def get_paragraphs(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
         out: dict[str, tuple[str, dict]] = {}
         for i in range(0, len(ids), 500):
-            got = self.paragraphs.get(ids=ids[i:i + 500], include=["documents", "metadatas"])
-            for pid, d, m in zip(got["ids"], got["documents"], got["metadatas"]):
-                out[pid] = (d, m)
+            got = self.paragraphs.get(ids=ids[i:i + 500], include=["metadatas"])
+            for pid, m in zip(got["ids"], got["metadatas"]):
+                out[pid] = (m["text"], m)
         return out
 
     # ---- writing -------------------------------------------------------------------------------------------------
@@ -217,13 +234,13 @@ class Store:
         self._delete_rows(report_id)
         self.meta.delete(ids=[f"pending:{report_id}"])
 
-    def _batched_add(self, col, ids, docs, metas, vecs) -> None:
+    def _batched_add(self, col, ids, metas, vecs) -> None:
         try:
             size = max(100, min(1000, int(self.client.get_max_batch_size())))
         except Exception:
             size = 500
         for i in range(0, len(ids), size):
-            col.upsert(ids=ids[i:i + size], documents=docs[i:i + size], metadatas=metas[i:i + size],
+            col.upsert(ids=ids[i:i + size], metadatas=metas[i:i + size],
                        embeddings=[v.tolist() for v in vecs[i:i + size]])
 
     def write(self, parsed: ParsedReport, para_vecs: np.ndarray, rec_vecs: np.ndarray, source_key: str) -> None:
@@ -233,24 +250,22 @@ class Store:
         self._delete_rows(r.id)
         base = {"report_id": r.id, "council": r.council, "kind": r.kind, "framework": r.framework,
                 "published": r.published, "pub_ord": _pub_ord(r.published), "title": r.title}
-        ids, docs, metas = [], [], []
+        ids, metas = [], []
         for seq, p in enumerate(parsed.paragraphs):
             ids.append(f"{r.id}:{p.part}:{seq:05d}")
-            docs.append(p.text)
-            metas.append(_clean_meta({**base, "seq": seq, "number": p.number, "part": p.part, "section": p.section,
+            metas.append(_clean_meta({**base, "text": p.text, "seq": seq, "number": p.number, "part": p.part, "section": p.section,
                                       "grade": p.grade, "page": p.page, "pages": p.pages or [p.page],
                                       "top": p.top if p.top is not None else -1.0,
                                       "bottom": p.bottom if p.bottom is not None else -1.0}))
-        self._batched_add(self.paragraphs, ids, docs, metas, para_vecs)
-        ids, docs, metas = [], [], []
+        self._batched_add(self.paragraphs, ids, metas, para_vecs)
+        ids, metas = [], []
         for seq, rec in enumerate(parsed.recommendations):
             ids.append(f"{r.id}:rec:{seq:04d}")
-            docs.append(rec.text)
-            metas.append(_clean_meta({**base, "seq": seq, "number": rec.number, "timescale": rec.timescale,
+            metas.append(_clean_meta({**base, "text": rec.text, "seq": seq, "number": rec.number, "timescale": rec.timescale,
                                       "owner": rec.owner, "group": rec.group, "paragraph": rec.paragraph,
                                       "page": rec.page if rec.page is not None else -1, "rec_kind": rec.kind}))
         if ids:
-            self._batched_add(self.recs, ids, docs, metas, rec_vecs)
+            self._batched_add(self.recs, ids, metas, rec_vecs)
         record = {**r.to_json(paragraphs=len(parsed.paragraphs)), "sha256": r.sha256, "committee": r.committee,
                   "recommendations": len(parsed.recommendations),
                   "judgements": [asdict(j) for j in parsed.judgements]}

@@ -63,3 +63,25 @@ def test_unknown_report_id_is_a_clear_error(index_dir):
 def test_missing_index_is_a_clear_error(tmp_path):
     p = run_cli("reports", "--index", str(tmp_path / "nothing"))
     assert p.returncode == 1 and "no index" in p.stderr and "ingest" in p.stderr
+
+
+def test_index_of_an_older_layout_is_refused_then_rebuilt(tmp_path):
+    """An index whose text sits in Chroma documents (layout 1) cannot be read as it is; the next ingest rebuilds it."""
+    import chromadb
+
+    idx = tmp_path / "old"
+    client = chromadb.PersistentClient(path=str(idx))
+    client.get_or_create_collection("paragraphs", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    reports = client.get_or_create_collection("reports", embedding_function=None)
+    reports.upsert(ids=["r1"], documents=['{"report_id": "r1"}'], embeddings=[[1.0]],
+                   metadatas=[{"sha256": "x", "source_key": "y", "council": "Z", "published": "2012-01-01"}])
+    del client
+
+    p = run_cli("reports", "--index", str(idx))
+    assert p.returncode == 1 and "older version" in p.stderr and "ingest" in p.stderr
+    p = run_cli("ingest", str(SEED_2012), "--index", str(idx), "--quiet", check=True)
+    assert "older version" in p.stderr and "1 indexed" in p.stdout
+    reps = cli_json("reports", "--index", str(idx))
+    assert [r["council"] for r in reps] == ["Central Bedfordshire"]
+    paras = cli_json("paragraphs", reps[0]["report_id"], "--index", str(idx))
+    assert paras[0]["text"] and len(paras) > 150
