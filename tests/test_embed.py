@@ -33,3 +33,24 @@ def test_cache_returns_the_same_vectors(tmp_path, monkeypatch):
     again = Embedder(cache=True).embed(texts)
     assert np.allclose(fresh, again, atol=1e-6)
     assert list(tmp_path.glob("vectors-*.sqlite"))
+
+
+def test_recommendations_that_are_paragraphs_are_not_embedded_twice():
+    """A 2018+ report's "What needs to improve?" bullets are paragraphs too: the model sees each text once, and each
+    recommendation's vector is the one of the paragraph with its words."""
+    from pathlib import Path
+
+    from ingest.pipeline import parse_file
+    from retrieval.indexer import embed_text, model_inputs
+
+    parsed = parse_file(Path(__file__).resolve().parent.parent / "corpus/ofsted/cambridgeshire/2024-05-16.pdf")
+    plan = model_inputs(parsed)
+    n, recs = len(parsed.paragraphs), parsed.recommendations
+    assert recs and len(plan.texts) < n + len(recs)
+    assert plan.texts[:n] == [embed_text(p.section, p.text) for p in parsed.paragraphs]
+    vecs = np.arange(len(plan.texts), dtype=np.float32)[:, None] * np.ones((1, 4), dtype=np.float32)
+    pv, rv = plan.split(vecs)
+    assert pv.shape == (n, 4) and rv.shape == (len(recs), 4)
+    for rec, row in zip(recs, rv[:, 0].astype(int)):
+        source = parsed.paragraphs[row].text if row < n else plan.texts[row]
+        assert source == rec.text
