@@ -153,6 +153,40 @@ def _heading_like(text: str) -> bool:
     return len(text) < 70 and not re.search(r"[.;]\W*$", text)
 
 
+_ENDS_GRADED = re.compile(r"\b(?:outstanding|good|adequate|inadequate|requires\s+improvement(?:\s+to\s+be\s+good)?)\s*$",
+                          re.IGNORECASE)
+
+
+def _graded(lines: list[Line], j: int) -> bool:
+    """The line ends with a grade, or finishes one begun on the line before ('Requires' / 'improvement')."""
+    return bool(_ENDS_GRADED.search(lines[j].text) or
+                (j > 0 and _ENDS_GRADED.search(f"{lines[j - 1].text} {lines[j].text}")))
+
+
+def _judgement_block(lines: list[Line], width: float) -> tuple[int, int] | None:
+    """The front page's table or list of grades ('Judgement Grade' ... 'Overall effectiveness Good', or '1. Children
+    who need help and protection Good' ... '3. Leadership, management and governance Good'): first and last line.
+
+    The loop below reads these lines for the section path and grades, not as body text; the block is also kept
+    as one unnumbered paragraph so that a question about how a council was judged can find the grades as printed.
+    """
+    for i, ln in enumerate(lines):
+        if ln.page > 2:
+            return None
+        graded = [j for j in range(i, min(len(lines), i + 3)) if _graded(lines, j)]
+        if not (JUDGEMENT_TABLE.match(ln.text) or (re.match(r"^1\.\s+\D", ln.text) and graded)):
+            continue
+        end = None
+        for j in range(i, min(len(lines), i + 30)):
+            t = lines[j].text
+            if lines[j].page > 2 or not (_graded(lines, j) or (len(t) < 0.85 * width and not t.endswith("."))):
+                break
+            if _graded(lines, j):
+                end = j
+        return (i, end) if end is not None and end > i else None
+    return None
+
+
 def segment(doc: Document) -> list[Paragraph]:
     """Every paragraph of the document in order (see the module docstring for what counts as one)."""
     text_source = doc.source_type != "pdf"
@@ -169,7 +203,20 @@ def segment(doc: Document) -> list[Paragraph]:
     in_heading = False
     current_run = 0
     skip_to = -1
+    block = None if text_source else _judgement_block(lines, width)
+
+    def keep_block() -> None:
+        assert block is not None
+        b.close()
+        first, last = block
+        b.start(lines[first], lines[first].text, None, current_run, ("Judgements", None))
+        for x in lines[first + 1:last + 1]:
+            b.add(x, x.text)
+        b.close()
+
     for i, ln in enumerate(lines):
+        if block and i == block[1] + 1:
+            keep_block()
         if i < skip_to or ln.skip:
             continue
         if not text_source and ln.page <= 2 and re.match(r"^\d\.\d\s", ln.text) and is_judgement_item(ln.text):
@@ -237,6 +284,8 @@ def segment(doc: Document) -> list[Paragraph]:
             continue
         b.start(ln, text, None, current_run, path.current(), bullet=ln.bullet)
     b.close()
+    if block and block[1] + 1 >= len(lines):
+        keep_block()
     paras = [p for p in b.out if p.text or p.number]
     _name_parts(paras, runs)
     return paras

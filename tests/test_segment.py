@@ -190,11 +190,25 @@ def test_sif_front_page_judgement_list_is_not_paragraphs_1_to_3():
     p1 = by_number(paras, "1")
     assert p1.page == 3
     assert p1.text.startswith("Council leaders and senior managers have responded purposefully")
-    assert not any("Children who need help and protection Requires" in p.text for p in paras)
+    # the list is kept whole, unnumbered, as the grades printed on page 1 (so questions about grades can find it)
+    listed = [p for p in paras if "Children who need help and protection Requires" in p.text]
+    assert [(p.number, p.section, p.page) for p in listed] == [(None, "Judgements", 1)]
+    assert listed[0].text.startswith("1. Children who need help and protection Requires improvement 2. Children")
+    assert "2.2 Experiences and progress of care leavers Good" in listed[0].text
     # the recommendations carry on the same numbering; paragraph 8 crosses pages 3-4
     assert by_number(paras, "13").text.startswith("Ensure that statutory child protection guidance is followed")
     p8 = by_number(paras, "8")
     assert p8.pages == [3, 4] and p8.text.endswith("through the child protection process.")
+
+
+def test_ilacs_judgement_table_is_one_unnumbered_paragraph():
+    paras = paragraphs(ROOT / "corpus/ofsted/herefordshire/2018-07-23.pdf")
+    table = [p for p in paras if p.section == "Judgements"]
+    assert len(table) == 1 and table[0].number is None and table[0].page == 1
+    assert table[0].text.startswith("Judgement Grade The impact of leaders on social work practice with children and "
+                                    "families Inadequate")
+    assert table[0].text.endswith("Overall effectiveness Requires improvement")
+    assert by_number(paras, "1").page > 1
 
 
 def test_footnotes_and_their_markers_are_removed():
