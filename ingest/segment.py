@@ -153,8 +153,8 @@ def _heading_like(text: str) -> bool:
     return len(text) < 70 and not re.search(r"[.;]\W*$", text)
 
 
-_ENDS_GRADED = re.compile(r"\b(?:outstanding|good|adequate|inadequate|requires\s+improvement(?:\s+to\s+be\s+good)?)\s*$",
-                          re.IGNORECASE)
+_ENDS_GRADED = re.compile(
+    r"\b(?:outstanding|good|adequate|inadequate|requires\s+improvement(?:\s+to\s+be\s+good)?)\s*$", re.IGNORECASE)
 
 
 def _graded(lines: list[Line], j: int) -> bool:
@@ -173,8 +173,8 @@ def _judgement_block(lines: list[Line], width: float) -> tuple[int, int] | None:
     for i, ln in enumerate(lines):
         if ln.page > 2:
             return None
-        graded = [j for j in range(i, min(len(lines), i + 3)) if _graded(lines, j)]
-        if not (JUDGEMENT_TABLE.match(ln.text) or (re.match(r"^1\.\s+\D", ln.text) and graded)):
+        if not (JUDGEMENT_TABLE.match(ln.text) or (re.match(r"^1\.\s+\D", ln.text) and
+                                                   any(_graded(lines, j) for j in range(i, min(len(lines), i + 3))))):
             continue
         end = None
         for j in range(i, min(len(lines), i + 30)):

@@ -129,9 +129,7 @@ class ModelInputs:
     rec_rows: list[int]  # per recommendation: the row of `texts` whose vector it takes
 
     def split(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pv = vecs[:self.n_paragraphs]
-        rv = vecs[self.rec_rows] if self.rec_rows else np.zeros((0, vecs.shape[1]), dtype=np.float32)
-        return pv, rv
+        return vecs[:self.n_paragraphs], vecs[self.rec_rows]
 
 
 def model_inputs(parsed: ParsedReport) -> ModelInputs:

@@ -253,17 +253,18 @@ class Store:
         ids, metas = [], []
         for seq, p in enumerate(parsed.paragraphs):
             ids.append(f"{r.id}:{p.part}:{seq:05d}")
-            metas.append(_clean_meta({**base, "text": p.text, "seq": seq, "number": p.number, "part": p.part, "section": p.section,
-                                      "grade": p.grade, "page": p.page, "pages": p.pages or [p.page],
-                                      "top": p.top if p.top is not None else -1.0,
+            metas.append(_clean_meta({**base, "text": p.text, "seq": seq, "number": p.number, "part": p.part,
+                                      "section": p.section, "grade": p.grade, "page": p.page,
+                                      "pages": p.pages or [p.page], "top": p.top if p.top is not None else -1.0,
                                       "bottom": p.bottom if p.bottom is not None else -1.0}))
         self._batched_add(self.paragraphs, ids, metas, para_vecs)
         ids, metas = [], []
         for seq, rec in enumerate(parsed.recommendations):
             ids.append(f"{r.id}:rec:{seq:04d}")
-            metas.append(_clean_meta({**base, "text": rec.text, "seq": seq, "number": rec.number, "timescale": rec.timescale,
-                                      "owner": rec.owner, "group": rec.group, "paragraph": rec.paragraph,
-                                      "page": rec.page if rec.page is not None else -1, "rec_kind": rec.kind}))
+            metas.append(_clean_meta({**base, "text": rec.text, "seq": seq, "number": rec.number,
+                                      "timescale": rec.timescale, "owner": rec.owner, "group": rec.group,
+                                      "paragraph": rec.paragraph, "page": rec.page if rec.page is not None else -1,
+                                      "rec_kind": rec.kind}))
         if ids:
             self._batched_add(self.recs, ids, metas, rec_vecs)
         record = {**r.to_json(paragraphs=len(parsed.paragraphs)), "sha256": r.sha256, "committee": r.committee,
