@@ -111,13 +111,13 @@ def main() -> None:
             emb.embed(probe)
             took[n] = time.perf_counter() - t
         torch.set_num_threads(threads)
-        cores = os.cpu_count() or 1
-        work = est * took[1] / took[threads] + s.parse_seconds + s.write_seconds
-        floor = work / min(cores, threads)
-        print(f"model threads {threads}: {took[1] / took[threads]:.2f}x the speed of one thread; CPU work = "
-              f"embed on one thread {est * took[1] / took[threads]:.0f} s + parse {s.parse_seconds:.0f} s + "
-              f"write {s.write_seconds:.0f} s = {work:.0f} s, so on {min(cores, threads)} cores no schedule beats "
-              f"{floor:.0f} s = {floor / est:.2f} x embed-only")
+        speedup = took[1] / took[threads]
+        cores = min(os.cpu_count() or 1, threads)
+        work = est * speedup + s.parse_seconds + s.write_seconds
+        floor = work / cores
+        print(f"model threads {threads}: {speedup:.2f}x the speed of one thread; CPU work = embed on one thread "
+              f"{est * speedup:.0f} s + parse {s.parse_seconds:.0f} s + write {s.write_seconds:.0f} s = {work:.0f} s, "
+              f"so on {cores} cores no schedule beats {floor:.0f} s = {floor / est:.2f} x embed-only")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
