@@ -109,7 +109,8 @@ class Searcher:
     def allowed_reports(self, f: Filters) -> set[str]:
         reps = list(self.reports.values())
         if f.report_ids:
-            reps = [r for r in reps if r["report_id"] in set(f.report_ids)]
+            ids = set(f.report_ids)
+            reps = [r for r in reps if r["report_id"] in ids]
         if f.councils:
             wanted = {c.lower() for c in f.councils}
             reps = [r for r in reps if (r.get("council") or "").lower() in wanted]
@@ -150,9 +151,13 @@ class Searcher:
     def search(self, text: str, filters: Filters | None = None, k: int = 10, mode: str = "hybrid",
                intent: str | None = None) -> list[Evidence]:
         """The k best paragraphs for a search text under filters, deduplicated, best first."""
+        self.refresh()
+        return self._rank(text, filters, k, mode, intent)
+
+    def _rank(self, text: str, filters: Filters | None, k: int, mode: str, intent: str | None) -> list[Evidence]:
+        """`search` on the reports as last refreshed (callers refresh once per question, not once per council)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-        self.refresh()
         f = filters or Filters()
         allowed = self.allowed_reports(f)
         if not allowed:
@@ -256,14 +261,12 @@ class Searcher:
             return wider
         return Filters(**{**f.__dict__, "year_from": None, "year_to": None})
 
-    def search_councils(self, text: str, f: Filters, k: int = 10, mode: str = "hybrid",
-                        intent: str | None = None) -> list[Evidence]:
+    def _search_councils(self, text: str, f: Filters, k: int, mode: str, intent: str | None) -> list[Evidence]:
         """With several councils named, each gets its own search and the lists are interleaved, so one council's
         many strong paragraphs cannot crowd out another's."""
         if len(f.councils) < 2:
-            return self.search(text, f, k=k, mode=mode, intent=intent)
-        lists = [self.search(text, Filters(**{**f.__dict__, "councils": [c]}), k=k, mode=mode, intent=intent)
-                 for c in f.councils]
+            return self._rank(text, f, k, mode, intent)
+        lists = [self._rank(text, Filters(**{**f.__dict__, "councils": [c]}), k, mode, intent) for c in f.councils]
         out: list[Evidence] = []
         for rank in range(k):
             for lst in lists:
@@ -324,7 +327,7 @@ class Searcher:
             message = message or ("There is nothing to search for in that question: ask in words, e.g. "
                                   "\"what did inspectors say about care leavers' accommodation?\"")
             text = ""
-        evidence = self.search_councils(text[:2000], f, k=k, mode=mode, intent=q.intent) if text.strip() else []
+        evidence = self._search_councils(text[:2000], f, k, mode, q.intent) if text.strip() else []
         answer = extractive_answer(q, evidence)
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
