@@ -180,18 +180,26 @@ def compare(topic: str, councils: tuple[str, ...], k: int, latest: bool, as_json
             click.echo(f"  * {r['text'][:200]} ({r.get('timescale') or 'no timescale'})")
 
 
+def _council_name(council: str) -> str:
+    """The proper name of a council the user typed, or a usage error naming close matches."""
+    from retrieval.councils import UnknownCouncil, resolve_name
+
+    try:
+        return resolve_name(council)
+    except UnknownCouncil as e:
+        raise click.ClickException(str(e))
+
+
 def _report_ids_for(searcher, council: str | None, report: str | None) -> list[str] | None:
     if not council and not report:
         return None
     reps = list(searcher.reports.values())
     if council:
-        from ingest import gazetteer
-
-        c = gazetteer.lookup(council)
-        name = c.name if c else council
+        name = _council_name(council)
         reps = [r for r in reps if (r.get("council") or "").lower() == name.lower()]
         if not reps:
-            raise click.ClickException(f"no indexed report for council {council!r}")
+            raise click.ClickException(f"no indexed report for {name} (you typed {council!r}): "
+                                       "`inspections reports` lists the indexed councils")
     if report:
         reps = [r for r in reps if r["report_id"].startswith(report)]
         if not reps:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ingest import gazetteer
+from retrieval import councils
 
 LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement / Adequate", 1: "Inadequate"}
 
@@ -77,7 +78,7 @@ def resolve_council(name: str, indexed: list[str]) -> str | None:
     for c in indexed:
         if c.lower() == low:
             return c
-    c = gazetteer.lookup(name)
+    c = councils.lookup(name)
     return c.name if c else None
 
 

@@ -303,22 +303,9 @@ def _distance(a: str, b: str) -> int:
 
 def resolve_council(name: str) -> str:
     """The gazetteer name for a council given on the command line or picked in the app; ValueError if unknown."""
-    c = gazetteer.lookup(name)
-    if c:
-        return c.name
-    for short, proper in V.COUNCIL_SHORT_FORMS.items():
-        if gazetteer.key(short) == gazetteer.key(name):
-            return proper
-    close = suggestions(name)
-    hint = f" Did you mean {_or_list(close)}?" if close else ""
-    raise ValueError(f"Unknown council {name!r}.{hint} Give the council's name as Ofsted writes it "
-                     "(for example 'Central Bedfordshire' or 'Kingston upon Hull'); `inspections reports` lists the "
-                     "councils whose reports are indexed.")
+    from retrieval.councils import resolve_name
 
-
-def _or_list(items: list[str]) -> str:
-    quoted = [f"'{x}'" for x in items]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return resolve_name(name)
 
 
 # ---------------------------------------------------------------------------------------------------------------
