@@ -11,22 +11,24 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index app test test-fast browser bench eval clean help
+.PHONY: install run index app lint test test-fast browser bench eval clean help
 
 help:
 	@echo "make install  - create .venv and install everything (inspections lands at .venv/bin/inspections)"
 	@echo "make run      - install, index corpus/ into $(INDEX) and start the app"
 	@echo "make test     - install and run the tests"
-	@echo "make bench    - benchmarks and evaluation against ../shared (when present)"
+	@echo "make bench    - benchmarks against ../shared (when present), printing their figures"
+	@echo "make eval     - the scorer's figures on ../shared; exits non-zero when one falls below the README's floor"
 
 install: $(STAMP)
 
-# torch is pinned and installed first: this machine has the CPU build on disk; a bare requirement pulls CUDA.
-$(STAMP): pyproject.toml
+# torch is pinned (constraints.txt) and installed first: this machine has the CPU build on disk; a bare
+# requirement pulls CUDA.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check --upgrade pip
-	$(PIP) install -q --disable-pip-version-check torch==2.13.0
-	$(PIP) install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install -q --disable-pip-version-check -c constraints.txt torch
+	$(PIP) install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 	@echo "installed: $(BIN)/inspections"
 
@@ -43,7 +45,10 @@ browser:
 	elif [ "$$(id -u)" = 0 ]; then (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) && echo "chromium installed"; \
 	else sudo -n apt-get install -y -q chromium >/dev/null && echo "chromium installed" || echo "could not install chromium: browser tests will be skipped"; fi
 
-test: install browser
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
 	$(PY) -m pytest -q
 
 test-fast: install
@@ -51,6 +56,10 @@ test-fast: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The scorer's figures on the shared corpus, each with the floor the README states: exits non-zero when one falls.
+eval: install
+	$(PY) bench/run_all.py --eval
 
 clean:
 	rm -rf $(INDEX) .eval .pytest_cache

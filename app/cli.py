@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from retrieval import config  # noqa: F401  (sets the offline environment before any model library loads)
 
 index_option = click.option("--index", "index_dir", default=None, envvar="INSPECTIONS_INDEX",
                             help="Index folder (default: $INSPECTIONS_INDEX, else ./.index).", show_envvar=True)
@@ -295,7 +293,7 @@ def app(index_dir: str | None, port: int, host: str) -> None:
 
     script = Path(__file__).with_name("main.py")
     env = dict(os.environ)
-    env["INSPECTIONS_INDEX"] = os.path.abspath(index_dir or env.get("INSPECTIONS_INDEX") or ".index")
+    env["INSPECTIONS_INDEX"] = os.path.abspath(config.index_dir(index_dir))
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", host, "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     click.echo(f"Starting the app on http://{host}:{port} (index {env['INSPECTIONS_INDEX']})")

@@ -15,9 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from retrieval import config
 
 log = logging.getLogger("inspections.app")
 
@@ -43,7 +41,7 @@ span.grade { padding: 1px 6px; border-radius: 3px; font-weight: 600; }
 
 # ---- the index ---------------------------------------------------------------------------------------------------
 def index_dir() -> str:
-    return os.path.abspath(os.environ.get("INSPECTIONS_INDEX") or ".index")
+    return os.path.abspath(config.index_dir())
 
 
 def _server_key() -> str:

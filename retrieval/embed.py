@@ -11,13 +11,10 @@ import os
 import sqlite3
 import threading
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from retrieval import config
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -114,9 +111,7 @@ class _VectorCache:
     """A small sqlite key -> vector store under the user's cache folder (INSPECTIONS_CACHE to move it)."""
 
     def __init__(self, name: str):
-        root = Path(os.environ.get("INSPECTIONS_CACHE") or Path.home() / ".cache" / "inspections")
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = root / f"vectors-{name}.sqlite"
+        self.path = config.cache_dir() / f"vectors-{name}.sqlite"
         self.lock = threading.Lock()
         self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -6,7 +6,6 @@ sets the pace rather than their sum.
 """
 from __future__ import annotations
 
-import fcntl
 import multiprocessing as mp
 import os
 import sys
@@ -18,10 +17,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from ingest.loaders import file_sha256, iter_files
 from ingest.models import IngestError, ParsedReport
 from ingest.pipeline import parse_file, report_id
+from retrieval import config
 from retrieval.store import Store, StoreError
 
 
@@ -74,27 +75,22 @@ class IndexBusy(Exception):
 def ingest_lock(store: Store, wait_for: bool = True, notice: Callable[[str], None] | None = None) -> Iterator[None]:
     """One ingest at a time per index: a second one waits (saying so) rather than interleaving writes."""
     if store.server:
-        root = Path(os.environ.get("INSPECTIONS_CACHE") or Path.home() / ".cache" / "inspections")
-        root.mkdir(parents=True, exist_ok=True)
-        lock_path = root / f"ingest-{store.server[0]}-{store.server[1]}.lock"
+        lock_path = config.cache_dir() / f"ingest-{store.server[0]}-{store.server[1]}.lock"
     else:
         lock_path = Path(store.index_dir) / ".ingest.lock"
-    fh = open(lock_path, "a+")
+    lock = FileLock(str(lock_path))
     try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait_for:
-                raise IndexBusy(f"another ingest is running on {store.location}; try again when it has finished")
-            if notice:
-                notice(f"another ingest is running on {store.location}; waiting for it to finish...")
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        lock.acquire(timeout=0)
+    except Timeout:
+        if not wait_for:
+            raise IndexBusy(f"another ingest is running on {store.location}; try again when it has finished")
+        if notice:
+            notice(f"another ingest is running on {store.location}; waiting for it to finish...")
+        lock.acquire()
+    try:
         yield
     finally:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-        finally:
-            fh.close()
+        lock.release()
 
 
 def source_key(path: str | Path) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import config
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
 TOKENS_VERSION = "tokens-v2"  # bump when what is tokenised changes (v2: the nearest heading joins the text)
@@ -51,8 +53,7 @@ def tokenize(text: str) -> list[str]:
 
 def cache_dir(store) -> Path:
     if store.server:
-        root = Path(os.environ.get("INSPECTIONS_CACHE") or Path.home() / ".cache" / "inspections")
-        return root / f"lexical-{store.server[0]}-{store.server[1]}"
+        return config.cache_dir() / f"lexical-{store.server[0]}-{store.server[1]}"
     return Path(store.index_dir) / "lexical"
 
 

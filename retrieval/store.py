@@ -12,7 +12,6 @@ time. The collections carry a layout number; an index written in an older layout
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -20,6 +19,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from ingest.models import ParsedReport
+from retrieval import config
 
 PARAGRAPHS = "paragraphs"
 RECOMMENDATIONS = "recommendations"
@@ -33,14 +33,10 @@ class StoreError(Exception):
 
 
 def default_index_dir() -> str:
-    return os.environ.get("INSPECTIONS_INDEX") or ".index"
+    return config.index_dir()
 
 
-def server_address() -> tuple[str, int] | None:
-    host = os.environ.get("CHROMA_HOST")
-    if not host:
-        return None
-    return host, int(os.environ.get("CHROMA_PORT") or 8000)
+server_address = config.server_address
 
 
 def _client(index_dir: str, create: bool):
