@@ -124,7 +124,7 @@ def answer_markdown_text(text: str) -> str:
 
 
 def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
-    from retrieval.export import answer_docx, answer_markdown
+    from app.export import answer_docx, answer_markdown
 
     res = turn["result"]
     with st.chat_message("user"):

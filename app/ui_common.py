@@ -130,7 +130,7 @@ def md(text: str | None) -> str:
 
 
 def when(published: str | None) -> str:
-    from retrieval.export import _when
+    from app.export import when as _when
 
     return _when(published)
 
@@ -205,7 +205,7 @@ def evidence_card(e: Any, n: int | None, sentences: list[str], key: str, store=N
         where = [f"Published {when(d.get('published'))}"]
         if d.get("section"):
             where.append(d["section"])
-        from retrieval.source import is_pdf
+        from app.source import is_pdf
 
         if is_pdf(d.get("source")):  # text files have no printed pages
             where.append(f"page {d.get('page')}")
@@ -223,7 +223,7 @@ def evidence_card(e: Any, n: int | None, sentences: list[str], key: str, store=N
 @st.cache_data(show_spinner=False, max_entries=64)
 def _render_page(source: str, mtime: float, page: int, text: str, number: str | None,
                  top: float | None, bottom: float | None):
-    from retrieval.source import render_paragraph
+    from app.source import render_paragraph
 
     return render_paragraph(source, page, text, number, top=top, bottom=bottom)
 
@@ -231,7 +231,7 @@ def _render_page(source: str, mtime: float, page: int, text: str, number: str | 
 def source_view(d: dict[str, Any], key: str, store=None) -> None:
     """The printed page with the paragraph shaded (PDF), or the paragraph among its neighbours (text files),
     and a download of the original file."""
-    from retrieval.source import is_pdf, original_file, text_context
+    from app.source import is_pdf, original_file, text_context
 
     source = d.get("source") or ""
     if not source and store is not None:
@@ -297,7 +297,7 @@ def judgements_table(judgements: list[dict[str, Any]], with_council: bool = True
 
 
 def export_buttons(label_text: str, make_docx: Callable[[], bytes], make_md: Callable[[], str], key: str) -> None:
-    from retrieval.export import DOCX_MIME, MD_MIME, filename
+    from app.export import DOCX_MIME, MD_MIME, filename
 
     with st.container(horizontal=True):
         st.download_button("Download for a draft (Word)", data=make_docx, file_name=filename(label_text, "docx"),

@@ -127,7 +127,7 @@ def render() -> None:
 
 
 def show(searcher, result: dict[str, Any]) -> None:
-    from retrieval.export import comparison_docx, comparison_markdown
+    from app.export import comparison_docx, comparison_markdown
 
     st.subheader(f"“{result['topic']}”")
     ui.export_buttons(result["topic"], lambda: comparison_docx(result), lambda: comparison_markdown(result),

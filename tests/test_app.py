@@ -121,7 +121,7 @@ def test_source_page_highlight_is_real(searcher):
     """pypdfium2 renders a corpus PDF page and the paragraph's band is shaded (and only that band)."""
     from PIL import Image
 
-    from retrieval.source import render_paragraph
+    from app.source import render_paragraph
 
     rep = next(r for r in searcher.reports.values() if r["source"].endswith("central-bedfordshire/2017-08-25.pdf"))
     paras = searcher.store.paragraphs_of(rep["report_id"])

@@ -6,7 +6,7 @@ import io
 import pytest
 from docx import Document
 
-from retrieval.export import answer_docx, answer_markdown, comparison_docx, comparison_markdown, filename
+from app.export import answer_docx, answer_markdown, comparison_docx, comparison_markdown, filename
 
 P128 = ("There is not sufficient suitable accommodation to meet the needs of care leavers. Cases reviewed by "
         "inspectors indicated that care leavers have recently been placed in unsuitable bed and breakfast provision.")

@@ -57,17 +57,33 @@ def test_sigkill_mid_ingest_then_rerun_matches_a_clean_build(tmp_path, corpus_re
 
 
 def test_second_ingest_refuses_while_one_runs(tmp_path):
+    """While another ingest holds the index (here: this test, through the same lock an ingest takes), `--no-wait`
+    refuses with a message and a plain ingest waits, says so, and runs once the first has finished."""
+    from retrieval.indexer import ingest_lock
+    from retrieval.store import Store
+
     idx = tmp_path / "idx"
-    first = _start_ingest(idx)
-    try:
-        deadline = time.time() + 120
-        while not (idx / ".ingest.lock").exists() and time.time() < deadline:
-            time.sleep(0.2)
-        time.sleep(0.5)
+    log = tmp_path / "waiting.err"
+    store = Store(str(idx), create=True)
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    env.pop("CHROMA_HOST", None)
+    with ingest_lock(store):
         second = run_cli("ingest", str(CORPUS / "seeds"), "--index", str(idx), "--no-wait", "--quiet")
-        if first.poll() is None:
-            assert second.returncode == 1
-            assert "another ingest is running" in second.stderr
-    finally:
-        first.kill()
-        first.wait()
+        assert second.returncode == 1
+        assert "another ingest is running" in second.stderr
+        with open(log, "w") as err:
+            waiting = subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", str(CORPUS / "seeds"), "--index",
+                                        str(idx), "--quiet"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.time() + 120
+            while "waiting for it to finish" not in log.read_text() and time.time() < deadline:
+                assert waiting.poll() is None, log.read_text()
+                time.sleep(0.3)
+            assert "waiting for it to finish" in log.read_text()
+            assert cli_json("reports", "--index", str(idx)) == []  # it waited: nothing written yet
+        except BaseException:
+            waiting.kill()
+            waiting.wait()
+            raise
+    assert waiting.wait(timeout=600) == 0, log.read_text()
+    assert len(cli_json("reports", "--index", str(idx))) == len(list((CORPUS / "seeds").iterdir()))

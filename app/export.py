@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from retrieval.citation import long_date
+
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MD_MIME = "text/markdown"
 
@@ -39,15 +41,9 @@ def _as_dict(obj: Any) -> dict[str, Any]:
     return _clean(dict(obj))
 
 
-def _when(published: str | None) -> str:
-    """'2012-04-10' -> '10 April 2012'; anything else as given."""
-    if not published:
-        return "date unknown"
-    try:
-        d = date.fromisoformat(published[:10])
-    except ValueError:
-        return published
-    return f"{d.day} {d.strftime('%B %Y')}"
+def when(published: str | None) -> str:
+    """'2012-04-10' -> '10 April 2012' (the citation's own format); 'date unknown' when there is none."""
+    return long_date(published) or "date unknown"
 
 
 def _where(e: dict[str, Any]) -> str:
@@ -77,7 +73,7 @@ def _rec_line(r: dict[str, Any]) -> str:
 
 
 def _judgement_rows(judgements: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    return [(j.get("council") or "", _when(j.get("published")), j.get("area") or "", j.get("grade") or "")
+    return [(j.get("council") or "", when(j.get("published")), j.get("area") or "", j.get("grade") or "")
             for j in judgements]
 
 
@@ -139,7 +135,7 @@ def answer_markdown(answers: Any | list[Any], title: str | None = None) -> str:
     """One answer or a list of them (a whole conversation) as a Markdown document."""
     items = [_as_dict(a) for a in (answers if isinstance(answers, list) else [answers])]
     title = title or (items[0].get("question") if len(items) == 1 else "Findings from inspection reports")
-    out = [f"# {_md_escape(title or 'Findings')}", "", f"_Prepared {_when(date.today().isoformat())}. {NOTE}_", ""]
+    out = [f"# {_md_escape(title or 'Findings')}", "", f"_Prepared {when(date.today().isoformat())}. {NOTE}_", ""]
     for n, a in enumerate(items, 1):
         if len(items) > 1:
             out += [f"## {n}. {_md_escape(a.get('question') or '')}", ""]
@@ -150,7 +146,7 @@ def answer_markdown(answers: Any | list[Any], title: str | None = None) -> str:
 def comparison_markdown(data: dict[str, Any]) -> str:
     data = _clean(dict(data))
     topic = data.get("topic") or ""
-    out = [f"# Comparison: {_md_escape(topic)}", "", f"_Prepared {_when(date.today().isoformat())}. {NOTE}_", ""]
+    out = [f"# Comparison: {_md_escape(topic)}", "", f"_Prepared {when(date.today().isoformat())}. {NOTE}_", ""]
     for c in data.get("councils") or []:
         out += [f"## {_md_escape(c.get('council') or '')}", ""]
         if not c.get("indexed", True):
@@ -189,7 +185,7 @@ def _new_document(title: str):
     doc.core_properties.author = "Inspections"
     doc.add_heading(title, level=0)
     p = doc.add_paragraph()
-    run = p.add_run(f"Prepared {_when(date.today().isoformat())}. {NOTE}")
+    run = p.add_run(f"Prepared {when(date.today().isoformat())}. {NOTE}")
     run.italic = True
     return doc
 
