@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index app lint test test-fast browser bench eval clean help
+.PHONY: install run index app lint test test-fast screenshots browser bench eval clean help
 
 help:
 	@echo "make install  - create .venv and install everything (inspections lands at .venv/bin/inspections)"
@@ -50,6 +50,10 @@ lint: install
 
 test: install browser lint
 	$(PY) -m pytest -q
+
+# Refresh the README's pictures (the browser tests write their screenshots there instead of a temporary folder).
+screenshots: install browser
+	INSPECTIONS_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -m browser
 
 test-fast: install
 	$(PY) -m pytest -q -m "not browser and not server"

@@ -1,4 +1,5 @@
-"""Shared fixtures: one real index of the repo's corpus/, built once per test session through the real CLI."""
+"""Shared fixtures: one real index of the repo's corpus/, built once per test session through the real CLI (in a
+subprocess: the smoke test of the installed command), and `run_cli` for everything else (in-process)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,38 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def run_cli(*args: str, check: bool = False, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+def run_cli(*args: str, check: bool = False, env: dict | None = None, timeout: int = 900,
+            process: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `inspections` command line. In-process through click's CliRunner by default (the model and
+    libraries load once per test session, not once per call); `process=True` runs it in a subprocess, as outside
+    scripts do (the smoke test and anything that must survive or kill a process)."""
+    if process:
+        return run_cli_process(*args, check=check, env=env, timeout=timeout)
+    from chromadb.api.shared_system_client import SharedSystemClient
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    overrides: dict[str, str | None] = {"HF_HUB_OFFLINE": "1", "CHROMA_HOST": None, **(env or {})}
+    if env and "CHROMA_HOST" in env:
+        overrides["CHROMA_HOST"] = env["CHROMA_HOST"]
+    res = CliRunner().invoke(cli, list(args), env=overrides, catch_exceptions=True)
+    # Chroma keeps one client system per path in the process: drop it so the next call sees what other processes
+    # wrote, as a fresh `inspections` process would
+    SharedSystemClient.clear_system_cache()
+    stderr = res.stderr
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        import traceback
+
+        stderr += "".join(traceback.format_exception(res.exception))
+    p = subprocess.CompletedProcess(["inspections", *args], res.exit_code, res.stdout, stderr)
+    if check and p.returncode != 0:
+        raise AssertionError(f"inspections {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def run_cli_process(*args: str, check: bool = False, env: dict | None = None,
+                    timeout: int = 900) -> subprocess.CompletedProcess:
     """Run the real `inspections` command line in a subprocess, as outside scripts do."""
     e = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
     e.pop("CHROMA_HOST", None)
@@ -39,7 +71,7 @@ def cli_json(*args: str, env: dict | None = None):
 def index_dir(tmp_path_factory) -> Path:
     """A real embedded index of corpus/ (all seed documents and PDFs), built with `inspections ingest`."""
     d = tmp_path_factory.mktemp("index") / "idx"
-    p = run_cli("ingest", str(CORPUS), "--index", str(d), "--quiet")
+    p = run_cli("ingest", str(CORPUS), "--index", str(d), "--quiet", process=True)
     assert p.returncode == 0, p.stdout + p.stderr
     return d
 
