@@ -49,6 +49,8 @@ class Embedder:
         self.name = os.path.basename(self.path.rstrip("/")) or self.path
         use_cache = cache if cache is not None else os.environ.get("INSPECTIONS_EMBED_CACHE", "1") != "0"
         self.cache = _VectorCache(self.name + f"-{self.dim}") if use_cache else None
+        self._queries: dict[str, np.ndarray] = {}
+        self._query_lock = threading.Lock()
 
     def _windows(self, text: str) -> list[str]:
         """Split text longer than the model's limit into overlapping windows of whole tokens."""
@@ -104,7 +106,18 @@ class Embedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        """A question's vector. Kept for the last few hundred questions, so one question is embedded once however
+        many councils, recommendation lists and follow-ups it is searched for."""
+        with self._query_lock:
+            vec = self._queries.pop(text, None)
+        if vec is None:
+            vec = self.embed([text])[0]
+            vec.setflags(write=False)
+        with self._query_lock:
+            self._queries[text] = vec  # re-inserted: most recently used last
+            while len(self._queries) > 512:
+                self._queries.pop(next(iter(self._queries)))
+        return vec
 
 
 class _VectorCache:

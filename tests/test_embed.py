@@ -54,3 +54,17 @@ def test_recommendations_that_are_paragraphs_are_not_embedded_twice():
     for rec, row in zip(recs, rv[:, 0].astype(int)):
         source = parsed.paragraphs[row].text if row < n else plan.texts[row]
         assert source == rec.text
+
+
+def test_a_question_is_embedded_once(monkeypatch):
+    """ask embeds the question for the ranking, every council and the related recommendations: one model call."""
+    from retrieval.embed import get_embedder
+
+    emb = get_embedder()
+    calls = []
+    real = emb.embed
+    monkeypatch.setattr(emb, "embed", lambda texts, **kw: calls.append(list(texts)) or real(texts, **kw))
+    first = emb.embed_query("care leavers in unsuitable accommodation, once")
+    again = emb.embed_query("care leavers in unsuitable accommodation, once")
+    assert calls == [["care leavers in unsuitable accommodation, once"]]
+    assert (first == again).all() and not again.flags.writeable
