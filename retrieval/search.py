@@ -136,12 +136,8 @@ class Searcher:
 
     # ---- ranking ---------------------------------------------------------------------------------------------------
     def _dense(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
-        where = None
-        if allowed is not None:
-            ids = sorted(allowed)
-            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
         vec = self.embedder.embed_query(text)
-        hits = self.store.dense(PARAGRAPHS, vec, n, where)
+        hits = self.store.dense(PARAGRAPHS, vec, n, allowed)
         return [(pid, sim) for pid, sim, _doc, _meta in hits if pid.split(":")[0] in self.reports]
 
     def _bm25(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
@@ -229,14 +225,10 @@ class Searcher:
     # ---- recommendations and judgements that go with an answer ----------------------------------------------------
     def related_recommendations(self, text: str, allowed: set[str] | None, n: int = 5,
                                 min_similarity: float = 0.35) -> list[dict[str, Any]]:
-        where = None
-        if allowed is not None:
-            ids = sorted(allowed)
-            if not ids:
-                return []
-            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+        if allowed is not None and not allowed:
+            return []
         vec = self.embedder.embed_query(text)
-        hits = self.store.dense(RECOMMENDATIONS, vec, n, where)
+        hits = self.store.dense(RECOMMENDATIONS, vec, n, allowed)
         return [recommendation_json(meta, doc, self.reports.get(meta["report_id"]), sim)
                 for _pid, sim, doc, meta in hits if sim >= min_similarity and meta["report_id"] in self.reports]
 

@@ -61,6 +61,20 @@ def _client(index_dir: str, create: bool):
     return chromadb.PersistentClient(path=index_dir, settings=settings)
 
 
+_NOTHING: dict[str, Any] = {"report_id": {"$in": []}}
+
+
+def report_filter(report_ids: Iterable[str] | None) -> dict[str, Any] | None:
+    """The one Chroma `where` clause that limits a read to some reports (None: every report). An empty set of
+    reports gives `_NOTHING`, which readers answer with no rows rather than sending it to Chroma."""
+    if report_ids is None:
+        return None
+    ids = sorted(set(report_ids))
+    if not ids:
+        return _NOTHING
+    return {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+
+
 def _clean_meta(d: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata takes str/int/float/bool only: None becomes "" so every record has every key."""
     out = {}
@@ -151,18 +165,15 @@ class Store:
         return matches[0] if len(matches) == 1 else None
 
     def paragraphs_of(self, report_id: str) -> list[dict[str, Any]]:
-        got = self.paragraphs.get(where={"report_id": report_id}, include=["metadatas"])
+        got = self.paragraphs.get(where=report_filter([report_id]), include=["metadatas"])
         rows = [dict(m, id=i) for i, m in zip(got["ids"], got["metadatas"])]
         rows.sort(key=lambda r: r["seq"])
         return rows
 
     def recommendations(self, report_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        where = None
-        ids = list(report_ids) if report_ids is not None else None
-        if ids is not None:
-            if not ids:
-                return []
-            where = {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+        where = report_filter(report_ids)
+        if where == _NOTHING:
+            return []
         got = self.recs.get(where=where, include=["metadatas"])
         rows = [dict(m, id=i) for i, m in zip(got["ids"], got["metadatas"])]
         rows.sort(key=lambda r: (r["council"], r["published"], r["report_id"], r["seq"]))
@@ -170,17 +181,20 @@ class Store:
 
     def all_paragraph_texts(self, report_id: str) -> tuple[list[str], list[str], list[str]]:
         """Ids, texts and section paths of a report's paragraphs (what the lexical index is built from)."""
-        got = self.paragraphs.get(where={"report_id": report_id}, include=["metadatas"])
+        got = self.paragraphs.get(where=report_filter([report_id]), include=["metadatas"])
         return got["ids"], [m["text"] for m in got["metadatas"]], [m.get("section") or "" for m in got["metadatas"]]
 
     def count(self) -> int:
         return self.paragraphs.count()
 
-    def dense(self, collection: str, vector: np.ndarray, n: int, where: dict | None) -> list[tuple[str, float, str, dict]]:
-        """Nearest records to a query vector: (id, cosine similarity, text, metadata)."""
+    def dense(self, collection: str, vector: np.ndarray, n: int,
+              report_ids: Iterable[str] | None = None) -> list[tuple[str, float, str, dict]]:
+        """Nearest records to a query vector among the given reports' (all when None): (id, cosine similarity,
+        text, metadata)."""
         col = self.paragraphs if collection == PARAGRAPHS else self.recs
+        where = report_filter(report_ids)
         total = col.count()
-        if total == 0:
+        if total == 0 or where == _NOTHING:
             return []
         res = col.query(query_embeddings=[vector.tolist()], n_results=min(n, total), where=where,
                         include=["metadatas", "distances"])
@@ -219,8 +233,8 @@ class Store:
         return cleared
 
     def _delete_rows(self, report_id: str) -> None:
-        self.paragraphs.delete(where={"report_id": report_id})
-        self.recs.delete(where={"report_id": report_id})
+        self.paragraphs.delete(where=report_filter([report_id]))
+        self.recs.delete(where=report_filter([report_id]))
 
     def delete_report(self, report_id: str) -> None:
         """Readers stop seeing the report first (its record goes), then its rows go."""
