@@ -115,7 +115,7 @@ def _pdf_heading(lines: list[Line], i: int, width: float, prev_heading: bool) ->
                      and i + 1 < len(lines) and (JUDGEMENT_TABLE.match(lines[i + 1].text)
                                                  or lines[i + 1].blank_before)):
         return False
-    if not prev_ok and not (len(prev.text) < 0.72 * width and not prev.text.split()[-1].lower() in _JOINERS) \
+    if not prev_ok and not (len(prev.text) < 0.72 * width and prev.text.split()[-1].lower() not in _JOINERS) \
             and not _grade_follows(lines, i, width) \
             and not (len(t) < 0.72 * width and len(prev.text) < 0.9 * width and _structure_follows(lines, i, width)):
         return False
