@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import holidays
+
 from ingest import gazetteer
 from ingest.models import Document, IngestError
 
@@ -56,50 +58,11 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def _easter(year: int) -> dt.date:
-    """Easter Sunday (anonymous Gregorian algorithm): Good Friday and Easter Monday hang on it."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
-# One-off bank holidays and moved ones (jubilees, a coronation, a state funeral, VE day 2020).
-_SPECIAL = {dt.date(2011, 4, 29), dt.date(2012, 6, 4), dt.date(2012, 6, 5), dt.date(2020, 5, 8),
-            dt.date(2022, 6, 2), dt.date(2022, 6, 3), dt.date(2022, 9, 19), dt.date(2023, 5, 8)}
-_NOT_HELD = {dt.date(2012, 5, 28), dt.date(2020, 5, 4), dt.date(2022, 5, 30)}  # moved to a special date above
-
-
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays of a year: Ofsted publishes on working days only."""
-    days: set[dt.date] = set()
-
-    def first_monday(month: int) -> dt.date:
-        d = dt.date(year, month, 1)
-        return d + dt.timedelta((7 - d.weekday()) % 7)
-
-    def last_monday(month: int) -> dt.date:
-        d = dt.date(year, month + 1, 1) - dt.timedelta(1)
-        return d - dt.timedelta(d.weekday())
-
-    new_year = dt.date(year, 1, 1)
-    days.add(new_year + dt.timedelta({5: 2, 6: 1}.get(new_year.weekday(), 0)))
-    easter = _easter(year)
-    days.update({easter - dt.timedelta(2), easter + dt.timedelta(1)})
-    days.update({first_monday(5), last_monday(5), last_monday(8)})
-    for day in (dt.date(year, 12, 25), dt.date(year, 12, 26)):  # substitutes fall on the next free weekday
-        while day.weekday() >= 5 or day in days:
-            day += dt.timedelta(1)
-        days.add(day)
-    days -= _NOT_HELD
-    days |= {d for d in _SPECIAL if d.year == year}
-    return frozenset(days)
+    """England's bank holidays of a year (with substitute days and one-off ones), from the `holidays` package:
+    Ofsted publishes on working days only."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
 def next_working_day(day: dt.date) -> dt.date:
