@@ -1,0 +1,226 @@
+"""Stance: does a paragraph praise practice, criticise it, do both, or only describe?
+
+An officer asking "which councils were praised for X" must not be handed a criticism, so every paragraph (and every
+sentence the app highlights) carries one of STANCES, read from the report's own structure and language:
+- structure first: a "What needs to improve?" item, an "areas for improvement" list and a recommendation are
+  concerns whatever their words; the 2013-2017 summary's "has the following strengths" list is strengths;
+- then inspectors' vocabulary, sentence by sentence: approving words ("effective", "strong", "timely", "well
+  supported") against shortfall words ("too many", "not yet", "delay", "inconsistent", "drift"), with negation
+  ("not effective", "not always timely", "no longer") turning an approving word into a shortfall and a double
+  negative ("without delay", "delays are minimised", "not left in unmanageable risk") turning a shortfall into
+  approval;
+- a paragraph that states at least one strength and at least one concern is mixed ("Although X is good, Y is not"):
+  the label file's rule 5 (/work/shared/eval/stance_notes.md) counts a concession as a stated strength;
+- availability, intent and counts without a judging word ("have access to", "a clear priority", "very few") are
+  neutral, and leaders' actions whose effect is "beginning to" show are not counted as a strength.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Stance = Literal["strength", "concern", "mixed", "neutral"]
+STANCES: tuple[str, ...] = ("strength", "concern", "mixed", "neutral")
+
+# ---- structure ------------------------------------------------------------------------------------------------------
+_CONCERN_SECTION = re.compile(
+    r"what needs to improve|need(?:s)? to improve|areas? for (?:improvement|development|priority action)|"
+    r"recommendations?\b|requires? improvement|is inadequate|not yet good|weaknesses", re.I)
+_NEUTRAL_SECTION = re.compile(r"judgements mean|about this inspection|information about th|inspection judgements and what",
+                              re.I)
+_STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is working well", re.I)
+
+# ---- words ------------------------------------------------------------------------------------------------------------
+# Phrases removed before reading words: they carry judging words that do not judge here.
+_NEUTRALISE = re.compile(
+    r"strengths and (?:weaknesses|areas for (?:development|improvement))|strengths and areas|"
+    r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
+    r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
+    r"poor parental|parental (?:poor|mental)|risk of harm|at risk of|good enough|"
+    r"what needs to change|need(?:s)? of (?:children|young people|the child)|"
+    r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of", re.I)
+
+# Shortfall phrases (a concern wherever they stand).
+_NEG_PHRASES = re.compile(
+    r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to be )?(?:improv|strengthen|develop|further|more)\w*|"
+    r"\bneeds? improvement|\brequires? improvement|\bmore needs to be done|\bmore (?:work|needs) (?:is|to)\b|"
+    r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are) (?:needed|required)|"
+    r"\bwould (?:benefit|strengthen|improve|help)\b|\bcould be (?:greater|stronger|better|more|improved)|"
+    r"\bnot (?:all|always|consistently|sufficiently|routinely|fully|enough|effective\w*|clear\w*|timely)\b|"
+    r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have been\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
+    r"\blimited (?:evidence|detail|impact|progress|capacity|oversight|understanding|use|access|range)|"
+    r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
+    r"\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno evidence\b|\bnot evident\b|"
+    r"\bwait(?:ing|s|ed)? (?:too )?long|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
+    r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
+
+_NEG_WORDS = frozenset(
+    "delay delays delayed drift drifted inconsistent inconsistency inconsistently inconsistencies insufficient "
+    "insufficiently weak weaker weakness weaknesses poor poorly poorer inadequate inadequately ineffective "
+    "ineffectively variable variability unsuitable unsafe inappropriate inappropriately underdeveloped "
+    "deteriorated deteriorating declined shortfall shortfalls gaps lack lacks lacked lacking lapses slow slower "
+    "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
+    "unable overdue backlog backlogs infrequent reactive perfunctory".split())
+
+_POS_WORDS = frozenset(
+    "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
+    "swift swiftly prompt promptly quick quickly robust robustly thorough thoroughly comprehensive comprehensively "
+    "excellent outstanding exceptional exceptionally exemplary improved improving improvement improvements "
+    "positive positively success successful successfully appropriate appropriately skilled skilful skilfully "
+    "helpful benefit benefits benefited benefitted valued proactive proactively creative creatively tenacious "
+    "tenaciously careful carefully detailed impactful aspirational relentless relentlessly tirelessly warm "
+    "meaningful meaningfully accurate accurately rigorous rigorously purposeful purposefully sensitive "
+    "sensitively responsive innovative reflective tailored bespoke holistic enduring efficiently efficient "
+    "insightful thoughtful thoughtfully highly secure securely stable confident knowledgeable "
+    "helps helped helping supported ensures ensured enables enabled achieved achieving achievement achievements "
+    "celebrated effectiveness high-quality child-focused child-centred well-established well-considered "
+    "well-supported well-targeted well-led well-managed well-coordinated well-co-ordinated well-developed "
+    "well-embedded well-attended well-planned well-judged well-informed well-structured good-quality "
+    "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
+    "regularly routinely logical sensible dynamic".split())
+# Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
+_NEGATORS = frozenset("not no never nor without lack lacks lacked lacking insufficient insufficiently less few "
+                      "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
+                      "haven't hasn't hadn't won't".split())
+# A shortfall word these surround is answered: "without delay", "delays are minimised", "prevent drift".
+_ANSWERERS = frozenset("without prevent prevents prevented preventing minimise minimised minimises minimising "
+                       "minimize minimized reduce reduced reduces reducing mitigate mitigates mitigated mitigating "
+                       "avoid avoids avoided avoiding no tackle tackled tackles tackling address addressed "
+                       "overcome overcomes resolved remedied eliminated free".split())
+_CONDITIONAL = frozenset("if unless whether may might".split())
+# "when it is not safe", "when rehabilitation cannot be achieved": circumstances of a family, not a finding.
+_CIRCUMSTANCE = frozenset("when where if unless whenever wherever".split())
+# A sentence holds a strength and a concern only when a contrast sets them apart ("Although X is good, Y is not").
+_CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|yet|nevertheless|nonetheless|except|"
+                       r"even so|in contrast|conversely|equally)\b|;", re.I)
+# Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
+_NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
+                            r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
+                            r"are working to|is working to|plans? to|intend|will be|wants? (?:each|every|all|children|to)|"
+                            r"aims? to|strive|aspire)\b", re.I)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'’”)]*\s+(?=[A-Z0-9‘“'\"(•\-–])|\n\s*[•\-–]\s*")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (and bullet items), keeping each sentence's own words."""
+    parts = [s.strip() for s in _SENTENCE_END.split(text or "")]
+    return [s for s in parts if s]
+
+
+def _cues(sentence: str) -> tuple[int, int]:
+    """(approving cues, shortfall cues) in one sentence."""
+    s = _NEUTRALISE.sub(" ", sentence)
+    neg = 0
+    # Phrases first; their words are then blanked so a phrase counts once.
+    for m in _NEG_PHRASES.finditer(s):
+        before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
+        if not (_CONDITIONAL & set(before)):
+            neg += 1
+    s = _NEG_PHRASES.sub(" ", s)
+    toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
+    pos = 0
+    used: set[int] = set()
+    for i, t in enumerate(toks):
+        if i in used:
+            continue
+        if t in _NEG_WORDS:
+            window = set(toks[max(0, i - 3):i]) | set(toks[i + 1:i + 8])
+            if window & _ANSWERERS:
+                pos += 1
+            elif t in ("late", "unable") and set(toks[max(0, i - 2):i]) & {"too", "is", "are"} == set():
+                continue
+            else:
+                neg += 1
+            continue
+        if t in ("not", "never", "n't") or t.endswith("n't"):
+            ahead = toks[i + 1:i + 7]
+            double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or re.match(r"un(?!der|til|ti\b|i)\w{4,}|"
+                                                                                r"dis(?!cuss|cus|abl|tri)\w{4,}",
+                                                                                w)]
+            if double:
+                used.add(i + 1 + double[0])
+                pos += 1
+                continue
+            if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:
+                continue
+            if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"]) or ahead[:2] == ["be", "achieved"]:
+                continue
+            neg += 1
+            for j, w in enumerate(ahead[:3]):
+                if w in _POS_WORDS:
+                    used.add(i + 1 + j)
+            continue
+        if t in _POS_WORDS:
+            if set(toks[max(0, i - 3):i]) & _NEGATORS:
+                if not set(toks[max(0, i - 6):i]) & _CIRCUMSTANCE:
+                    neg += 1
+            else:
+                pos += 1
+    if pos and _NOT_YET_SHOWN.search(sentence):
+        pos = 0
+    if pos and neg and not _CONTRAST.search(sentence):
+        pos = 0  # "does not consistently capture the positive support": approving words inside a shortfall
+    return pos, neg
+
+
+def sentence_stance(sentence: str) -> Stance:
+    """One sentence's stance, for highlighting the sentences of a paragraph."""
+    pos, neg = _cues(sentence)
+    if pos and neg:
+        return "mixed"
+    if pos:
+        return "strength"
+    if neg:
+        return "concern"
+    return "neutral"
+
+
+def sentence_stances(text: str) -> list[tuple[str, Stance]]:
+    """Each sentence of a paragraph with its stance, in order."""
+    return [(s, sentence_stance(s)) for s in sentences(text)]
+
+
+def _structural(section: str | None, part: str | None) -> Stance | None:
+    if part == "recommendations":
+        return "concern"
+    last = (section or "").split(" > ")[-1]
+    if _CONCERN_SECTION.search(last):
+        return "concern"
+    if _STRENGTH_SECTION.search(last):
+        return "strength"
+    if _NEUTRAL_SECTION.search(last):
+        return "neutral"
+    return None
+
+
+_GRADE_TABLE = re.compile(r"\b(outstanding|good|requires improvement(?: to be good)?|inadequate|adequate)\b", re.I)
+
+
+def _judgement_stance(text: str) -> Stance:
+    grades = {g.lower() for g in _GRADE_TABLE.findall(text)}
+    good = bool(grades & {"outstanding", "good"} - {"requires improvement to be good"})
+    bad = bool(grades & {"requires improvement", "requires improvement to be good", "inadequate"})
+    return "mixed" if good and bad else "strength" if good else "concern" if bad else "neutral"
+
+
+def stance(text: str, section: str | None = None, part: str | None = None) -> Stance:
+    """The stance of a paragraph: structure ("what needs to improve", recommendations) first, then its sentences."""
+    fixed = _structural(section, part)
+    if fixed:
+        return fixed
+    if (section or "").split(" > ")[-1].strip().lower() == "judgements":
+        return _judgement_stance(text)
+    strong = weak = 0
+    for s in sentences(text):
+        pos, neg = _cues(s)
+        strong += pos > 0
+        weak += neg > 0
+    if strong and weak:
+        return "mixed"
+    if strong:
+        return "strength"
+    if weak:
+        return "concern"
+    return "neutral"
