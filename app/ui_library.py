@@ -1,4 +1,4 @@
-"""Library: the indexed reports, and an upload box that adds PDFs and text files to the index.
+"""Library: the indexed reports, and an upload box that adds PDFs, Word documents and text files to the index.
 
 Uploads are saved under generated names (the file's own hash), in an `uploads` folder inside the index folder: the
 name a user's browser sends is shown back to them but never used as a path.
@@ -28,7 +28,7 @@ def uploads_dir(index: str | None = None) -> Path:
 
 
 def safe_path(data: bytes, original_name: str, folder: Path) -> Path | None:
-    """Where to save an upload: folder/upload-<sha256 prefix><.pdf|.txt|.md>, or None for another file type."""
+    """Where to save an upload: folder/upload-<sha256 prefix><.pdf|.docx|.txt|.md>, or None for another file type."""
     from ingest.loaders import SUPPORTED
 
     suffix = Path(original_name or "").suffix.lower()
@@ -65,7 +65,7 @@ def ingest_uploads(files: list[tuple[str, bytes]], index: str, progress=None) ->
         path = safe_path(data, name, folder)
         if path is None:
             row.update(Outcome="failed", Reason=f"unsupported file type {Path(name).suffix or '(none)'}: only .pdf, "
-                                                 ".txt and .md are read")
+                                                 ".docx, .txt and .md are read")
             continue
         if str(path) in saved:
             row.update(Outcome="unchanged", Reason="the same file was uploaded twice")
@@ -143,10 +143,10 @@ def render() -> None:
                 for r in sorted(reports, key=lambda r: (r.get("council") or "", r.get("published") or ""))]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.subheader("Add reports")
-    st.markdown(f"Upload Ofsted inspection reports (PDF) or council reports (PDF, .txt or .md), up to "
+    st.markdown(f"Upload Ofsted inspection reports (PDF) or council reports (PDF, Word .docx, .txt or .md), up to "
                 f"{max_bytes() // (1024 * 1024)} MB each. Council, dates and kind are read from the text, so the "
                 "file names do not matter. A file already indexed is skipped.")
-    files = st.file_uploader("Reports to add", type=["pdf", "txt", "md"], accept_multiple_files=True,
+    files = st.file_uploader("Reports to add", type=["pdf", "docx", "txt", "md"], accept_multiple_files=True,
                              key=f"lib_upload_{st.session_state.get('lib_upload_n', 0)}",
                              max_upload_size=max_bytes() // (1024 * 1024))
     if st.button("Add to the index", type="primary", disabled=not files, key="lib_go"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest.models import Document, IngestError, Page
 
-SUPPORTED = (".pdf", ".txt", ".md")
+SUPPORTED = (".pdf", ".docx", ".txt", ".md")
 MAX_BYTES = int(os.environ.get("INSPECTIONS_MAX_MB", "100")) * 1024 * 1024
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -37,7 +37,7 @@ def check_file(path: str | Path) -> None:
     if not os.access(p, os.R_OK):
         raise IngestError("permission denied: the file is not readable")
     if p.suffix.lower() not in SUPPORTED:
-        raise IngestError(f"unsupported file type {p.suffix or '(none)'}: only .pdf, .txt and .md are read")
+        raise IngestError(f"unsupported file type {p.suffix or '(none)'}: only .pdf, .docx, .txt and .md are read")
     size = p.stat().st_size
     if size == 0:
         raise IngestError("empty file")
@@ -153,6 +153,31 @@ def load_text(path: Path, data: bytes) -> Document:
     return Document(path=str(path), sha256="", source_type="text", pages=[Page(number=1, text=text)])
 
 
+def load_docx(path: Path, data: bytes) -> Document:
+    """A Word document read as a text report (ingest/word.py writes out its automatic paragraph numbers)."""
+    import zipfile
+
+    from ingest.word import docx_text
+
+    if not data.startswith(b"PK\x03\x04"):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise IngestError("not a .docx: the file is an old Word (.doc) document or a password-protected one; "
+                              "save it as .docx (or PDF) without a password")
+        low = data[:2048].lstrip().lower()
+        if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low:
+            raise IngestError("not a Word document: the file is an HTML page saved with a .docx name")
+        raise IngestError("not a Word document: the file is not a .docx package")
+    try:
+        text = docx_text(data)
+    except zipfile.BadZipFile as e:
+        raise IngestError(f"truncated or damaged Word document ({str(e)[:80]})")
+    except Exception as e:  # python-docx raises several types for a package that is not a Word document
+        raise IngestError(f"not a readable Word document ({type(e).__name__}: {str(e)[:100]})")
+    if sum(ch.isalpha() for ch in text) < 200:
+        raise IngestError("not a recognised report: the file has almost no text")
+    return Document(path=str(path), sha256="", source_type="text", pages=[Page(number=1, text=text)])
+
+
 def load(path: str | Path) -> Document:
     """Read a supported file into a Document or raise IngestError with the reason."""
     p = Path(path)
@@ -163,7 +188,8 @@ def load(path: str | Path) -> Document:
         raise IngestError("permission denied: the file is not readable")
     except OSError as e:
         raise IngestError(f"cannot read the file ({e.strerror or e})")
-    doc = load_pdf(p, data) if p.suffix.lower() == ".pdf" else load_text(p, data)
+    suffix = p.suffix.lower()
+    doc = load_pdf(p, data) if suffix == ".pdf" else load_docx(p, data) if suffix == ".docx" else load_text(p, data)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc
 

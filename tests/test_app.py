@@ -233,7 +233,7 @@ def test_library_upload_limits(tmp_path, monkeypatch):
     from app import ui_library
 
     monkeypatch.setattr(ui_library, "max_bytes", lambda: 1000)
-    out = ui_library.ingest_uploads([("big.pdf", b"%PDF-" + b"x" * 2000), ("notes.docx", b"PK\x03\x04 data"),
+    out = ui_library.ingest_uploads([("big.pdf", b"%PDF-" + b"x" * 2000), ("notes.xlsx", b"PK\x03\x04 data"),
                                      ("empty.txt", b"")], str(tmp_path / "idx"))
     assert [o["Outcome"] for o in out] == ["failed"] * 3
     assert "too large" in out[0]["Reason"] and "unsupported file type" in out[1]["Reason"]
