@@ -25,7 +25,12 @@ STANCES: tuple[str, ...] = ("strength", "concern", "mixed", "neutral")
 # ---- structure ------------------------------------------------------------------------------------------------------
 _CONCERN_SECTION = re.compile(
     r"what needs to improve|need(?:s)? to improve|areas? for (?:improvement|development|priority action)|"
-    r"recommendations?\b|requires? improvement|is inadequate|not yet good|weaknesses", re.I)
+    r"recommendations?\b|requires? improvement|is inadequate|not yet good|immediate action|priority action", re.I)
+# A recommendation is an instruction: it starts with what to do.
+_INSTRUCTION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:[a-z]+ly\s+)?(?:ensure|improve|increase|enhance|develop|strengthen|review|"
+                          r"establish|embed|reduce|address|make sure|provide|complete|implement|introduce|raise|"
+                          r"undertake|consider|evaluate|monitor|secure|clarify|agree|extend|build|put in place|"
+                          r"take action|continue to)\b", re.I)
 _NEUTRAL_SECTION = re.compile(r"judgements mean|about this inspection|information about th|inspection judgements and what",
                               re.I)
 _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is working well", re.I)
@@ -51,7 +56,8 @@ _NEG_PHRASES = re.compile(
     r"\blimited (?:evidence|detail|impact|progress|capacity|oversight|understanding|use|access|range)|"
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
     r"\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno evidence\b|\bnot evident\b|"
-    r"\bwait(?:ing|s|ed)? (?:too )?long|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
+    r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
+    r"\bneeds? to ensure\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
     r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
 
 _NEG_WORDS = frozenset(
@@ -60,7 +66,7 @@ _NEG_WORDS = frozenset(
     "ineffectively variable variability unsuitable unsafe inappropriate inappropriately underdeveloped "
     "deteriorated deteriorating declined shortfall shortfalls gaps lack lacks lacked lacking lapses slow slower "
     "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
-    "unable overdue backlog backlogs infrequent reactive perfunctory".split())
+    "unable overdue backlog absence backlogs infrequent reactive perfunctory".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -79,7 +85,7 @@ _POS_WORDS = frozenset(
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
     "regularly routinely logical sensible dynamic".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
-_NEGATORS = frozenset("not no never nor without lack lacks lacked lacking insufficient insufficiently less few "
+_NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
 # A shortfall word these surround is answered: "without delay", "delays are minimised", "prevent drift".
@@ -116,7 +122,7 @@ def _cues(sentence: str) -> tuple[int, int]:
     # Phrases first; their words are then blanked so a phrase counts once.
     for m in _NEG_PHRASES.finditer(s):
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
-        if not (_CONDITIONAL & set(before)):
+        if not ((_CONDITIONAL | _CIRCUMSTANCE) & set(before)):
             neg += 1
     s = _NEG_PHRASES.sub(" ", s)
     toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
@@ -182,15 +188,22 @@ def sentence_stances(text: str) -> list[tuple[str, Stance]]:
     return [(s, sentence_stance(s)) for s in sentences(text)]
 
 
-def _structural(section: str | None, part: str | None) -> Stance | None:
-    if part == "recommendations":
+def _structural(text: str, section: str | None, part: str | None) -> Stance | None:
+    """The stance the report's structure gives. A heading can be misread (an old report's "Areas for improvement"
+    heading left open over the next section's findings), so a concern section decides only for an instruction or a
+    paragraph that approves nothing."""
+    if _INSTRUCTION.search(text or ""):
         return "concern"
     last = (section or "").split(" > ")[-1]
-    if _CONCERN_SECTION.search(last):
-        return "concern"
+    if re.search(r"what needs to improve|need(?:s)? to improve\?", last, re.I):
+        return "concern"  # the inspection framework's own list of shortfalls
+    if part == "recommendations" or _CONCERN_SECTION.search(last):
+        if not any(_cues(s)[0] for s in sentences(text)):
+            return "concern"
+        return None
     if _STRENGTH_SECTION.search(last):
         return "strength"
-    if _NEUTRAL_SECTION.search(last):
+    if _NEUTRAL_SECTION.search(last) or "judgements mean" in (section or "").lower():
         return "neutral"
     return None
 
@@ -207,7 +220,7 @@ def _judgement_stance(text: str) -> Stance:
 
 def stance(text: str, section: str | None = None, part: str | None = None) -> Stance:
     """The stance of a paragraph: structure ("what needs to improve", recommendations) first, then its sentences."""
-    fixed = _structural(section, part)
+    fixed = _structural(text, section, part)
     if fixed:
         return fixed
     if (section or "").split(" > ")[-1].strip().lower() == "judgements":
