@@ -166,7 +166,7 @@ def highlight_html(text: str, sentences: list[str], css_class: str = "para") -> 
 
 
 def grade_badge(grade: str | None) -> str:
-    from retrieval.profile import grade_level
+    from ingest.judgements import grade_level
 
     lvl = grade_level(grade)
     if not lvl:
@@ -177,7 +177,7 @@ def grade_badge(grade: str | None) -> str:
 
 def grade_cell_style(value: Any) -> str:
     """pandas Styler: colour a cell by the grade it names (empty cells stay plain)."""
-    from retrieval.profile import grade_level
+    from ingest.judgements import grade_level
 
     lvl = grade_level(str(value)) if isinstance(value, str) else None
     if not lvl:
@@ -195,14 +195,31 @@ def _ev(e: Any) -> dict[str, Any]:
     return e.to_json() if hasattr(e, "to_json") else dict(e)
 
 
+STANCE_STYLES = {"strength": ("#e3f4e8", "#1b5e20", "Strength"), "concern": ("#fdecea", "#8a1c1c", "Concern"),
+                 "mixed": ("#fff4e0", "#7a4b00", "Mixed")}
+
+
+def stance_badge(stance: str | None) -> str:
+    """A small label saying whether inspectors praise or criticise in this paragraph (retrieval/stance.py)."""
+    if stance not in STANCE_STYLES:
+        return ""
+    bg, fg, text = STANCE_STYLES[stance]
+    return (f'<span class="stance stance-{stance}" title="What inspectors say here: {text.lower()}" '
+            f'style="background:{bg};color:{fg};border-radius:0.6em;padding:0.05em 0.5em;font-size:0.8em;'
+            f'font-weight:600">{text}</span>')
+
+
 def evidence_card(e: Any, n: int | None, sentences: list[str], key: str, store=None) -> None:
     """One quoted paragraph: who, which report, where, the text (answer sentences marked), its citation, and a
     view of the page it is printed on."""
     d = _ev(e)
     with st.container(border=True):
         label = f"[{n}] " if n is not None else ""
-        st.markdown(f"**{md(label)}{md(d.get('council'))}** — {md(d.get('title'))}")
+        st.markdown(f"**{md(label)}{md(d.get('council'))}** — {md(d.get('title'))} {stance_badge(d.get('stance'))}",
+                    unsafe_allow_html=True)
         where = [f"Published {when(d.get('published'))}"]
+        if d.get("earlier"):
+            where[0] = f"{(d.get('published') or '')[:4]} report — earlier inspection (not the council's latest)"
         if d.get("section"):
             where.append(d["section"])
         from app.source import is_pdf

@@ -38,12 +38,17 @@ def _add_neighbours() -> None:
 
 
 def area_key(area: str) -> str:
-    """Group the same judgement worded slightly differently ('The overall effectiveness…' / 'Overall effectiveness')."""
+    """Group the same judgement worded differently across frameworks by its family (ingest/judgements.py owns the
+    vocabulary); areas outside the headline families group on their own words."""
     import re
 
+    from ingest.judgements import area_family
+
+    family = area_family(area)
+    if family:
+        return family
     a = re.sub(r"[^a-z ]+", " ", (area or "").lower())
-    a = re.sub(r"^(the )", "", re.sub(r"\s+", " ", a).strip())
-    return a
+    return re.sub(r"^(the )", "", re.sub(r"\s+", " ", a).strip())
 
 
 def grades_table(result: dict[str, Any]):

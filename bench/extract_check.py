@@ -53,7 +53,7 @@ def extract(rel: str):
     if isinstance(doc, str):
         return None, [], [], doc
     framework, kind = meta_of(doc)
-    return framework, extract_recommendations(doc, [], framework, kind), extract_judgements(doc, [], framework,
+    return framework, extract_recommendations(doc, framework, kind), extract_judgements(doc, framework,
                                                                                           kind), kind
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.models import Document, Judgement, Paragraph
+from ingest.models import Document, Judgement
 from ingest.recommendations import Line, body_lines
 
 _GRADE = r"(outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|adequate|inadequate)"
@@ -54,6 +54,55 @@ def area_key(area: str) -> str:
     if "care leaver" in a:
         return "leavers"
     return a
+
+
+# ---- the judgement vocabulary every layer reads (grades on one scale, areas in families) ---------------------
+
+LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement / Adequate", 1: "Inadequate"}
+
+
+def grade_level(grade: str | None) -> int | None:
+    """The ordinal step of a printed grade, or None when it is not one of the four."""
+    g = (grade or "").strip().lower()
+    if not g:
+        return None
+    if g.startswith("outstanding"):
+        return 4
+    if g.startswith("good"):
+        return 3
+    if g.startswith(("requires improvement", "adequate")):
+        return 2
+    if g.startswith("inadequate"):
+        return 1
+    return None
+
+
+def is_overall(area: str | None) -> bool:
+    return bool(re.search(r"\boverall\b", (area or "").lower()))
+
+
+FAMILIES = [  # (label, pattern over the printed area, lower case); first match wins
+    ("Overall effectiveness (looked after children, 2009-12)", r"looked after children > overall effectiveness"),
+    ("Overall effectiveness (safeguarding, 2009-12)", r"safeguarding services > overall effectiveness"),
+    ("Overall effectiveness", r"^overall effectiveness$"),
+    ("Help and protection", r"need help and protection"),
+    ("Children in care", r"children looked after and achieving permanence|children in care"),
+    ("Care leavers", r"care leavers"),
+    ("Leadership", r"leadership, management and governance|impact of leaders"),
+    ("Safeguarding board (LSCB)", r"local safeguarding children board"),
+    ("Adoption", r"^adoption performance$"),
+]
+
+
+def area_family(area: str | None) -> str | None:
+    """The headline series a printed judgement area belongs to, so one line can run across frameworks
+    ("Children looked after and achieving permanence" in 2014, "... children in care ..." in 2019); None for the
+    finer 2009-12 sub-judgements, which are listed but not charted by default."""
+    a = re.sub(r"\s+", " ", (area or "").lower()).strip()
+    for label, pattern in FAMILIES:
+        if re.search(pattern, a):
+            return label
+    return None
 
 
 def _covered(keys: set[str], key: str) -> bool:
@@ -230,23 +279,13 @@ def _record_of_main_findings(lines: list[Line]) -> list[Judgement]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _looks_council_report(doc: Document, kind: str) -> bool:
-    if kind == "council_report":
-        return True
-    if kind in ("ofsted_inspection", "ofsted_visit"):
-        return False
-    head = doc.text[:3000]
-    return bool(re.search(r"\b(report to cabinet|meeting:|agenda item|key decision|wards affected)\b", head, re.I))
-
-
-def extract_judgements(doc: Document, paragraphs: list[Paragraph], framework: str | None,
-                       kind: str) -> list[Judgement]:
+def extract_judgements(doc: Document, framework: str | None, kind: str) -> list[Judgement]:
     """The judgements the report itself gives: table rows first, then grades from headings that add an area.
 
-    Council reports only quote an inspection's grades, so they give none of their own. `framework` is a hint: the
-    layout is recognised from the text. `paragraphs` is accepted for the pipeline's signature and not needed.
+    Council reports (kind from ingest/metadata.py, the one place that decides it) only quote an inspection's grades,
+    so they give none of their own. `framework` is a hint: the layout is recognised from the text.
     """
-    if _looks_council_report(doc, kind):
+    if kind == "council_report":
         return []
     lines = body_lines(doc)
     found: list[Judgement] = []

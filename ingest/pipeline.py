@@ -26,8 +26,8 @@ def parse_document(doc) -> ParsedReport:
     paragraphs = segment(doc)
     if not paragraphs:
         raise IngestError("not a recognised report: no paragraphs of text were found")
-    recs = extract_recommendations(doc, paragraphs, meta.framework, meta.kind)
-    judgements = extract_judgements(doc, paragraphs, meta.framework, meta.kind)
+    recs = extract_recommendations(doc, meta.framework, meta.kind)
+    judgements = extract_judgements(doc, meta.framework, meta.kind)
     report = Report(id=report_id(doc.sha256), council=meta.council, kind=meta.kind, framework=meta.framework,
                     title=meta.title, published=meta.published, inspection_dates=meta.inspection_dates,
                     source=os.path.abspath(doc.path), pages=len(doc.pages), sha256=doc.sha256,

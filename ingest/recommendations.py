@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.models import Document, Paragraph, Recommendation
+from ingest.models import Document, Recommendation
 
 # --------------------------------------------------------------------------------------------------------------
 # Page text -> body lines
@@ -543,13 +543,6 @@ def _lscb_from(lines: list[Line]) -> int | None:
     return None
 
 
-def _looks_council_report(text: str) -> bool:
-    head = text[:3000]
-    return bool(re.search(r"\b(report to cabinet|meeting:|meeting date|agenda item|cabinet member|"
-                          r"executive member|forward plan|key decision|wards affected)\b", head, re.I)) and \
-        not re.search(r"Ofsted produces this report|Inspection dates?:", head)
-
-
 _INLINE_DECISION = re.compile(r"^recommendations?(?:\(s\))?\s*:\s*(\S.{10,})$", re.I)
 _DECISION_HEAD = re.compile(r"^(?:(\d+(?:\.\d+)*)\.?\s+)?(?:recommendations?(?:\(s\))?|recommended decisions?)\s*:?$",
                             re.I)
@@ -633,22 +626,19 @@ def _misplaced_items(lines: list[Line], j: int, ctx: _Ctx, text_source: bool) ->
     return []
 
 
-def extract_recommendations(doc: Document, paragraphs: list[Paragraph], framework: str | None,
-                            kind: str) -> list[Recommendation]:
+def extract_recommendations(doc: Document, framework: str | None, kind: str) -> list[Recommendation]:
     """Every recommendation the document prints, in order.
 
-    `framework` and `kind` are hints: the layout is read from the text, so a council report quoting an Ofsted list
-    or an Ofsted report with an unexpected framework still comes out. `paragraphs` is accepted for the pipeline's
-    signature; the printed numbers used here are read directly from the lines, which keeps this module correct
-    whatever state the segmenter is in.
+    `kind` (from ingest/metadata.py, the one place that decides it) chooses between a council report's lists and an
+    Ofsted report's; `framework` is a hint: the layout is read from the text, so an Ofsted report with an unexpected
+    framework still comes out. The printed numbers are read directly from the lines, not from the segmenter's
+    paragraphs, which keeps this module correct whatever state the segmenter is in.
     """
     lines = body_lines(doc)
     if not lines:
         return []
     text_source = doc.source_type == "text"
-    council = kind == "council_report" or (kind not in ("ofsted_inspection", "ofsted_visit")
-                                           and _looks_council_report(doc.text))
-    recs = _council_lists(lines, text_source) if council else _ofsted_lists(lines, text_source)
+    recs = _council_lists(lines, text_source) if kind == "council_report" else _ofsted_lists(lines, text_source)
     # the same printed item reached twice (a misplaced heading) is kept once; a report that prints the same words
     # under two numbers keeps both
     seen: set[tuple[str, str | None, str]] = set()

@@ -7,57 +7,11 @@ improvement' sit on the same step). The printed grade is always kept beside the 
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ingest import gazetteer
+from ingest.judgements import LEVELS, area_family, grade_level, is_overall  # noqa: F401  (the one vocabulary)
 from retrieval import councils
-
-LEVELS = {4: "Outstanding", 3: "Good", 2: "Requires improvement / Adequate", 1: "Inadequate"}
-
-
-def grade_level(grade: str | None) -> int | None:
-    """The ordinal step of a printed grade, or None when it is not one of the four."""
-    g = (grade or "").strip().lower()
-    if not g:
-        return None
-    if g.startswith("outstanding"):
-        return 4
-    if g.startswith("good"):
-        return 3
-    if g.startswith(("requires improvement", "adequate")):
-        return 2
-    if g.startswith("inadequate"):
-        return 1
-    return None
-
-
-def is_overall(area: str | None) -> bool:
-    return bool(re.search(r"\boverall\b", (area or "").lower()))
-
-
-FAMILIES = [  # (label, pattern over the printed area, lower case); first match wins
-    ("Overall effectiveness (looked after children, 2009-12)", r"looked after children > overall effectiveness"),
-    ("Overall effectiveness (safeguarding, 2009-12)", r"safeguarding services > overall effectiveness"),
-    ("Overall effectiveness", r"^overall effectiveness$"),
-    ("Help and protection", r"need help and protection"),
-    ("Children in care", r"children looked after and achieving permanence|children in care"),
-    ("Care leavers", r"care leavers"),
-    ("Leadership", r"leadership, management and governance|impact of leaders"),
-    ("Safeguarding board (LSCB)", r"local safeguarding children board"),
-    ("Adoption", r"^adoption performance$"),
-]
-
-
-def area_family(area: str | None) -> str | None:
-    """The headline series a printed judgement area belongs to, so one line can run across frameworks
-    ("Children looked after and achieving permanence" in 2014, "... children in care ..." in 2019); None for the
-    finer 2009-12 sub-judgements, which are listed but not charted by default."""
-    a = re.sub(r"\s+", " ", (area or "").lower()).strip()
-    for label, pattern in FAMILIES:
-        if re.search(pattern, a):
-            return label
-    return None
 
 
 def overall_judgement(judgements: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -31,11 +31,11 @@ def docs() -> dict[str, Document]:
 
 
 def recs(doc: Document, kind: str = "ofsted_inspection", framework: str | None = None):
-    return extract_recommendations(doc, [], framework, kind)
+    return extract_recommendations(doc, framework, kind)
 
 
 def grades(doc: Document, kind: str = "ofsted_inspection") -> dict[str, str]:
-    return {j.area: j.grade for j in extract_judgements(doc, [], None, kind)}
+    return {j.area: j.grade for j in extract_judgements(doc, None, kind)}
 
 
 # --- 2012: seed 004 (SLAC, plain text) -------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def test_2012_owners_are_the_agencies_named(docs):
 
 
 def test_2012_record_of_main_findings_gives_every_row(docs):
-    got = extract_judgements(docs(SEED_2012), [], "slac_2009_2012", "ofsted_inspection")
+    got = extract_judgements(docs(SEED_2012), "slac_2009_2012", "ofsted_inspection")
     # The table prints 22 graded rows (10 for safeguarding services, 12 for looked after children; the North
     # Tyneside cabinet report confirms "the inspection examines 22 areas"); group rows carry no grade.
     assert len(got) == 22
@@ -160,7 +160,7 @@ def test_ilacs_what_needs_to_improve_bullets(docs):
 
 
 def test_ilacs_table_with_children_in_care_and_care_leavers_together(docs):
-    got = extract_judgements(docs("ofsted/central-bedfordshire/2022-03-04.pdf"), [], "ilacs_2018",
+    got = extract_judgements(docs("ofsted/central-bedfordshire/2022-03-04.pdf"), "ilacs_2018",
                              "ofsted_inspection")
     assert [(j.area, j.grade) for j in got] == [
         ("The impact of leaders on social work practice with children and families", "Good"),
@@ -232,12 +232,12 @@ def test_council_decisions_as_printed(docs):
 
 def test_council_reports_give_no_judgements_of_their_own(docs):
     for name in ("000_9b2c901988472ad8", "001_5200bfa8f44a5482", "002_222567e1b7fed4d7", "003_c839e8cefc8a4b2d"):
-        assert extract_judgements(docs(f"seeds/{name}.txt"), [], None, "council_report") == []
+        assert extract_judgements(docs(f"seeds/{name}.txt"), None, "council_report") == []
 
 
 def test_layout_is_read_from_the_text_not_the_hints(docs):
     """Wrong or missing framework/kind hints do not change what an Ofsted report yields."""
     doc = docs("ofsted/herefordshire/2014-06-30.pdf")
-    assert len(extract_recommendations(doc, [], None, "ofsted_inspection")) == 36
-    assert len(extract_recommendations(doc, [], "ilacs_2018", "ofsted_inspection")) == 36
-    assert len(extract_judgements(doc, [], "ilacs_2018", "ofsted_inspection")) == 7
+    assert len(extract_recommendations(doc, None, "ofsted_inspection")) == 36
+    assert len(extract_recommendations(doc, "ilacs_2018", "ofsted_inspection")) == 36
+    assert len(extract_judgements(doc, "ilacs_2018", "ofsted_inspection")) == 7
