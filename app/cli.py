@@ -170,12 +170,63 @@ def compare(topic: str, councils: tuple[str, ...], k: int, latest: bool, as_json
         if not c.get("indexed", True):
             click.echo("  " + c.get("message", "no indexed report"))
             continue
-        for j in c["judgements"]:
-            click.echo(f"  {j['published']} {j['area']}: {j['grade']}")
+        if c.get("latest_judgements"):
+            j0 = c["latest_judgements"][0]
+            click.echo(f"  Latest grades ({j0['published']}, {c.get('framework') or 'framework not known'}):")
+            for j in c["latest_judgements"]:
+                click.echo(f"    {j['area']}: {j['grade']}")
         for e in c["evidence"]:
-            click.echo(f"  - {e['text'][:300]}\n    {e['citation']}")
+            when = f"{(e.get('published') or '?')[:4]} report — earlier inspection" if e.get("earlier") \
+                else f"council report, {e.get('published')}" if e.get("kind") == "council_report" \
+                else f"latest report, {e.get('published')}"
+            click.echo(f"  - [{e.get('stance', 'neutral')}; {when}] {_cut(e['text'], 300)}\n    {e['citation']}")
         for r in c["recommendations"]:
-            click.echo(f"  * {r['text'][:200]} ({r.get('timescale') or 'no timescale'})")
+            click.echo(f"  * {_cut(r['text'], 200)} ({r.get('timescale') or 'no timescale'})")
+
+
+def _cut(text: str, n: int) -> str:
+    """Text cut at a word before n characters, with an ellipsis when anything was cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= n:
+        return text
+    return text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--latest", is_flag=True, help="Only each council's latest full inspection.")
+@click.option("--region", default=None, help='Only councils of this region (e.g. "North West").')
+@click.option("--since", type=click.IntRange(1990, 2100), default=None, help="Only reports published in or after YYYY.")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def themes(topic: str, latest: bool, region: str | None, since: int | None, as_json: bool,
+           index_dir: str | None) -> None:
+    """Every council whose reports say something about TOPIC, with the paragraphs that say it."""
+    from retrieval.store import StoreError
+    from retrieval.themes import themes as run_themes
+
+    try:
+        data = run_themes(_searcher(index_dir), topic, latest=latest, region=region, since=since)
+    except (ValueError, StoreError) as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        _echo_json(data)
+        return
+    rows = data["councils"]
+    scope = "latest full inspections" if latest else "reports"
+    click.echo(f"{len(rows)} of {data['councils_considered']} councils ({data['reports_considered']} {scope}) "
+               f"say something about {topic!r}")
+    for r in rows:
+        click.secho(f"\n{r['council']} ({r['region']}) — published {r['published']}"
+                    + (f", section graded {r['grade']}" if r.get("grade") else ""), bold=True)
+        for e in r["evidence"]:
+            text = e["text"] if len(e["text"]) <= 400 else e["text"][:400].rsplit(" ", 1)[0] + " …"
+            click.echo(f"  - {text}\n    {e['citation']}")
+    if data["by_year"]:
+        click.echo("\nBy year of publication: " + ", ".join(f"{y['year']} {y['councils']}" for y in data["by_year"]))
+    if rows:
+        click.echo("By region: " + ", ".join(f"{g['region']} {g['councils']}/{g['councils_considered']}"
+                                             for g in data["by_region"]))
 
 
 def _council_name(council: str) -> str:

@@ -105,6 +105,18 @@ class Searcher:
     def councils(self) -> list[str]:
         return sorted({r["council"] for r in self.reports.values() if r.get("council")})
 
+    @property
+    def lexicon(self) -> lexical.LexicalIndex:
+        """The BM25 index as last refreshed: for capabilities that weigh the words themselves (themes)."""
+        if self._lexical is None:
+            self.refresh()
+        assert self._lexical is not None
+        return self._lexical
+
+    def evidence(self, doc: str, meta: dict[str, Any], score: float) -> Evidence:
+        """A stored paragraph (text and metadata as the store returns them) as Evidence with its citation."""
+        return self._evidence(doc, meta, self.reports[meta["report_id"]], score)
+
     # ---- filters ---------------------------------------------------------------------------------------------------
     def allowed_reports(self, f: Filters) -> set[str]:
         reps = list(self.reports.values())

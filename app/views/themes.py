@@ -1,0 +1,4 @@
+"""The Themes page (logic in app/ui_themes.py)."""
+from app.ui_themes import render
+
+render()
