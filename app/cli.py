@@ -152,14 +152,17 @@ def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batc
 @click.option("--council", "councils", multiple=True, required=True, help="A council to compare (repeat).")
 @click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--latest", is_flag=True, help="Only each council's latest inspection.")
+@click.option("--stance", type=click.Choice(["strength", "concern", "mixed", "neutral"]), default=None,
+              help="Only paragraphs that praise (strength), criticise (concern), do both (mixed) or only describe.")
 @click.option("--json", "as_json", is_flag=True)
 @index_option
-def compare(topic: str, councils: tuple[str, ...], k: int, latest: bool, as_json: bool, index_dir: str | None) -> None:
-    """Compare what reports say about TOPIC across councils."""
+def compare(topic: str, councils: tuple[str, ...], k: int, latest: bool, stance: str | None, as_json: bool,
+            index_dir: str | None) -> None:
+    """Compare what reports say about TOPIC across councils: each council's latest report first."""
     from retrieval.compare import compare as run_compare
 
     try:
-        data = run_compare(_searcher(index_dir), topic, list(councils), k=k, latest=latest)
+        data = run_compare(_searcher(index_dir), topic, list(councils), k=k, latest=latest, stance=stance)
     except ValueError as e:
         raise click.ClickException(str(e))
     if as_json:
@@ -273,9 +276,11 @@ def recommendations(council: str | None, report_id: str | None, as_json: bool, i
         _echo_json(rows)
         return
     for r in rows:
-        extra = " | ".join(x for x in (r.get("timescale"), r.get("owner"), r.get("group")) if x)
-        click.echo(f"{r['council']} {r['published']} {r.get('number') or '-'}: {r['text']}" +
-                   (f"\n    [{extra}]" if extra else ""))
+        extra = " | ".join(x for x in (r.get("owner"), r.get("group")) if x)
+        click.echo(f"{r['council']} {r['published']} {r.get('number') or '-'}: {r['text']}")
+        click.echo(f"    Timescale: {r.get('timescale') or 'none given'}" + (f" | {extra}" if extra else ""))
+        if r.get("citation"):
+            click.echo(f"    {r['citation']}")
 
 
 @cli.command()
@@ -320,12 +325,21 @@ def reports(as_json: bool, index_dir: str | None) -> None:
 @index_option
 def paragraphs(report_id: str, as_json: bool, index_dir: str | None) -> None:
     """A report's paragraphs in document order, as ingest understood them."""
+    from retrieval.stance import stance
+
     store = _open(index_dir)
     rep = store.report(report_id)
+    if rep is None:  # the first characters of an id, as `recommendations --report` takes
+        found = [r for r in store.reports() if r["report_id"].startswith(report_id.strip())] if report_id.strip() else []
+        if len(found) > 1:
+            raise click.ClickException(f"{report_id!r} starts {len(found)} report ids: "
+                                       + ", ".join(r["report_id"] for r in found[:5]) + ": give more characters")
+        rep = found[0] if found else None
     if rep is None:
         raise click.ClickException(f"no indexed report with id {report_id!r}: see `inspections reports`")
     rows = [{"paragraph": p.get("number") or None, "part": p.get("part"), "section": p.get("section"),
-             "grade": p.get("grade") or None, "page": p.get("page"), "text": p["text"]}
+             "grade": p.get("grade") or None, "page": p.get("page"), "text": p["text"],
+             "stance": stance(p["text"], p.get("section"), p.get("part"))}
             for p in store.paragraphs_of(rep["report_id"])]
     if as_json:
         _echo_json(rows)

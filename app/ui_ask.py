@@ -31,6 +31,28 @@ def _use_example(question: str) -> None:
     st.session_state["ask_example"] = question
 
 
+def _widen(t: int) -> None:
+    st.session_state["ask_widen"] = t
+
+
+def scope_line(res, t: int) -> None:
+    """Which councils an answer is limited to, and why; one click asks the same question of every council."""
+    from retrieval.query import find_councils
+
+    councils = list(res.query.councils or [])
+    if not councils:
+        return
+    named = find_councils(res.question)
+    if named:
+        st.caption("Councils: " + ", ".join(councils))
+        return
+    why = "kept from the previous question" if getattr(res.query, "kept_councils", False) else "chosen in the sidebar"
+    cols = st.columns([4, 1])
+    cols[0].info(f"This answer is limited to {', '.join(councils)} ({why}).")
+    cols[1].button("Search all councils", key=f"ask_widen_{t}", on_click=_widen, args=(t,),
+                   help="Ask the same question again of every indexed council")
+
+
 def _new_conversation() -> None:
     st.session_state["ask_turns"] = []
     st.session_state["ask_councils"] = []
@@ -51,7 +73,8 @@ def sidebar(searcher) -> dict[str, Any]:
         st.multiselect("Councils", options, key="ask_councils", on_change=_councils_edited,
                        format_func=lambda c: c if c in indexed else f"{c} (not indexed)",
                        placeholder="All councils",
-                       help="Follow-up questions keep these councils until you change them or name others.")
+                       help="A follow-up that refers back ('and what about…', 'there', 'they') keeps these councils; a "
+                            "question about councils in general ('which councils…') clears them.")
         held = st.session_state.get("ask_years")
         if not held:
             st.session_state["ask_years"] = (lo, hi)
@@ -133,8 +156,9 @@ def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
         if res.message:
             st.warning(res.message + " The Library page adds reports.")
         found = getattr(res.answer, "found", bool(res.evidence))
-        if res.query.councils:
-            st.caption("Councils: " + ", ".join(res.query.councils))
+        for notice in getattr(res, "notices", None) or []:
+            st.warning(notice)
+        scope_line(res, t)
         if not res.evidence and res.message:
             return
         if not res.evidence:
@@ -177,9 +201,18 @@ def render() -> None:
     for t, turn in enumerate(turns):
         with ui.friendly_errors("showing an answer"):
             show_turn(searcher, turn, t)
+    from retrieval.search import MAX_QUESTION_CHARS
+
     question = st.chat_input("Ask about the reports, e.g. what did inspectors say about care leavers?",
-                             key="ask_input", max_chars=500)
+                             key="ask_input", max_chars=MAX_QUESTION_CHARS * 2)
     example = st.session_state.pop("ask_example", None)
+    widen = st.session_state.pop("ask_widen", None)
+    if widen is not None and widen < len(turns):
+        with ui.friendly_errors("answering the question"):
+            res = searcher.ask(turns[widen]["result"].question, k=filters["k"])
+            turns.append({"result": res})
+            st.session_state["ask_pending_councils"] = list(res.query.councils)
+            st.rerun()
     question = question or example
     if question and question.strip():
         previous = turns[-1]["result"].query if turns else None

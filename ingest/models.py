@@ -134,6 +134,8 @@ class Evidence:
     source: str = ""
     top: float | None = None
     bottom: float | None = None
+    stance: str = "neutral"  # strength | concern | mixed | neutral (retrieval/stance.py)
+    earlier: bool = False  # from an earlier report than the council's latest: shown as "2017 report - earlier inspection"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ ranking; when nothing shares the question's content the answer says so instead o
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,7 +15,9 @@ from itertools import pairwise
 
 from ingest.models import Evidence
 from retrieval import vocabulary as V
+from retrieval.citation import long_date
 from retrieval.query import Query, abbreviation_term
+from retrieval.stance import sentence_stance
 
 MAX_PER_PARAGRAPH = 2
 LONG_SENTENCE_WORDS = 60  # longer "sentences" (run-on lists, tables) are cut at semicolons into clauses
@@ -245,6 +248,7 @@ def _speaker_bonus(query: Query, ev: Evidence) -> float:
 
 
 def _candidates(query: Query, terms: _Terms, evidence: list[Evidence]) -> list[_Candidate]:
+    wanted = getattr(query, "stance", None)
     seen: set[str] = set()
     out: list[_Candidate] = []
     for i, ev in enumerate(evidence):
@@ -256,6 +260,8 @@ def _candidates(query: Query, terms: _Terms, evidence: list[Evidence]) -> list[_
             score = _score(sentence, i, terms, _speaker_bonus(query, ev))
             if score is None:
                 continue
+            if wanted and sentence_stance(sentence) not in (wanted, "mixed"):
+                continue  # "praised for": only sentences that praise, never a mixed paragraph's criticism
             seen.add(norm)
             out.append(_Candidate(i, s, e, sentence, score, ev.council))
     return out
@@ -314,6 +320,17 @@ def _display(sentence: str) -> str:
     return re.sub(r"\s+", " ", sentence).strip()
 
 
+_OPPOSITE = {"strength": "concern", "concern": "strength"}
+
+
+def _dated(ev: Evidence) -> str:
+    """The report date after a bullet, so a 2014 figure never passes for a current finding."""
+    when = long_date(ev.published)
+    if not when:
+        return ""
+    return f"({when}{', earlier report' if getattr(ev, 'earlier', False) else ''}) "
+
+
 def _nothing(query: Query, evidence: list[Evidence]) -> str:
     scope = []
     if query.councils:
@@ -355,6 +372,9 @@ def extractive_answer(query: Query, evidence: list[Evidence], max_sentences: int
     terms = _terms(query)
     if terms.concepts:
         cands = _candidates(query, terms, evidence)
+        if not cands and getattr(query, "stance", None):
+            cands = _candidates(dataclasses.replace(query, stance=None), terms, evidence)
+            cands = [c for c in cands if sentence_stance(c.text) != _OPPOSITE[query.stance]]
     else:
         cands = _leading(evidence, max_sentences)
     order = [c for c in query.councils if any(x.council == c for x in cands)]
@@ -374,7 +394,7 @@ def extractive_answer(query: Query, evidence: list[Evidence], max_sentences: int
                 lines.append("")
             lines.append(g)
         for c in mine:
-            lines.append(f"- {_display(c.text)} [{c.evidence + 1}]")
+            lines.append(f"- {_dated(evidence[c.evidence])}{_display(c.text)} [{c.evidence + 1}]")
             sentences.append((c.text, c.evidence + 1))
     if heading:
         for name in query.councils:

@@ -42,6 +42,12 @@ class Query:
     neighbours: bool = False      # councils include the statistical neighbours of the council named
     not_indexed: list[str] = field(default_factory=list)  # councils named that known_councils does not hold
     corrected: dict[str, str] = field(default_factory=dict)  # words read as a council despite a typo -> council
+    stance: str | None = None     # "strength" ("praised for", "good at") | "concern" ("criticised for", "weaknesses")
+    history: bool = False         # asks for the past ("over time", "previous", "since"): no current-position-first
+    general: bool = False         # asks across councils ("which councils", "across England"): no inherited councils
+    region: str | None = None     # a region named ("in the North West"): its councils are the filter
+    unknown_places: list[str] = field(default_factory=list)  # capitalised place-like words no council matches
+    kept_councils: bool = False   # councils carried from the previous question of a conversation
 
     def year_ok(self, published: str | None, slack: int = 0) -> bool:
         """Whether a report published on `published` (YYYY-MM-DD) is inside the asked years.
@@ -338,6 +344,77 @@ _NEIGHBOURS = re.compile(r"\b(statistical\s+)?neighbou?rs?\b|\bcomparator\s+(aut
 _SECTION = re.compile(r"(?<![A-Za-z])[sS]\.?\s?(47|20|17|31)\b")
 _BACKREF = re.compile(r"\b(that|the same|this)\s+(inspection|report|visit|year|time)\b|\bthen\b|\bat the time\b",
                       re.IGNORECASE)
+# What a question asks for: praise or criticism (retrieval/stance.py labels every paragraph).
+_WANTS_STRENGTH = re.compile(r"\bprais\w*|\bcommend\w*|\bgood at\b|\bdo(?:es|ing)? well\b|\bdone well\b|"
+                             r"\bstrengths?\b(?! and weakness)|\bwhat works\b|\bworks? well\b|\bgood practice\b|"
+                             r"\bbest practice\b|\bexcel\w*|\bpositives?\b|\bsuccess\w*|\bstrong (?:practice|at)\b|"
+                             r"\bwent well\b|\bgoing well\b|\bbright spots?\b", re.IGNORECASE)
+_WANTS_CONCERN = re.compile(r"\bcriticis\w*|\bcriticiz\w*|\bweakness\w*|"
+                            r"\bwhat needs to improve\b|\bneeds? to improve\b|\bshortfalls?\b|\bfailings?\b|"
+                            r"\bfailures?\b|\bproblems?\b|\bpoor(?:ly)? (?:at|in|on|for)\b|\bweak\b|\bwent wrong\b|\bgoing wrong\b|"
+                            r"\bnot working\b|\bnegatives?\b|\bdeficien\w*|\bareas? for improvement\b|"
+                            r"\b(?:what|main|key|any|biggest|inspectors'?|ofsted'?s?|raised|were there) concerns?\b",
+                            re.IGNORECASE)
+_HISTORY = re.compile(r"\bhistor(?:y|ic|ical)\b|\bover (?:the )?(?:time|years)\b|\bprevious\w*|\bpast\b|\bsince\b|"
+                      r"\bearlier\b|\bformer(?:ly)?\b|\bused to\b|\btrends?\b|\bchanged?\b|\bprogress(?:ed)? from\b|"
+                      r"\ball (?:the |their |its )?(?:inspections|reports)\b|\bevery inspection\b|\bold(?:er)? reports?\b",
+                      re.IGNORECASE)
+# A question about councils in general clears a conversation's councils; one that refers back keeps them.
+_GENERAL_COUNCILS = re.compile(r"\bwhich (?:\w+ )?(?:councils?|local authorit\w+|las|authorities|areas)\b|"
+                               r"\bacross (?:england|the country|all|councils|local authorities|the region)\b|"
+                               r"\bother (?:councils|local authorities|las|authorities|areas)\b|"
+                               r"\b(?:any|all|many|most|some) (?:other )?(?:councils|local authorities|las)\b|"
+                               r"\bnationally\b|\bin england\b|\bcouncils (?:that|which|where|who|with|judged|rated)\b|"
+                               r"\bwhere (?:else|in england)\b|\b(?:outstanding|good|inadequate) councils\b",
+                               re.IGNORECASE)
+_REFERS_BACK = re.compile(r"^\s*(?:and|also|plus|but|so|then|what about|how about|same)\b|\bthere\b|\bthey\b|\bthem\b|"
+                          r"\btheir\b|\bthose (?:councils|authorities|two|three)\b|\bthese (?:councils|authorities)\b|"
+                          r"\b(?:that|this|the same) (?:council|authority|area|la)\b|\bboth\b|\bits\b|\bit\b",
+                          re.IGNORECASE)
+# A follow-up whose only topic is a pointer back ("about that", "what did they recommend") keeps the topic too.
+_TOPIC_BACK = re.compile(r"\b(?:about|on|for|with|regarding|of) (?:that|this|it|those|these|them)\b|\bthat topic\b|"
+                         r"\bthe same (?:topic|area|thing|issue)\b|\bwhat did (?:they|it|inspectors|ofsted) "
+                         r"(?:recommend|say|find|judge)\b", re.IGNORECASE)
+_POINTER_TERMS = frozenset("recommend recommends recommended recommendation recommendations say said find found "
+                           "judge judged judgement judgements judgment grade graded rating ratings rated inspectors "
+                           "ofsted inspection report councils council they them that this it strengths strength weaknesses "
+                           "weakness concerns concern praised criticised good well".split())
+# Place-like words after a preposition ("care leavers in Atlantis"): a notice when no council or region matches.
+_PLACE = re.compile(r"\b(?:in|at|for|from|of|about|near)\s+((?:the\s+)?[A-Z][a-z]+(?:[ -](?:upon |on |and )?[A-Z][a-z]+)*)")
+_NOT_PLACES = frozenset("england britain uk united kingdom english ofsted ilacs sif slac covid monday tuesday wednesday "
+                        "thursday friday saturday sunday january february march april may june july august september "
+                        "october november december spring summer autumn winter children care the a an this that "
+                        "these those their our my i".split())
+_REGIONS = {"north east": "North East", "north west": "North West", "yorkshire and the humber": "Yorkshire and the Humber",
+            "yorkshire": "Yorkshire and the Humber", "east midlands": "East Midlands",
+            "west midlands": "West Midlands", "east of england": "East of England", "london": "London",
+            "south east": "South East", "south west": "South West"}
+_REGION = re.compile(r"\b(?:in|across|from|of)\s+(?:the\s+)?(" + "|".join(sorted(_REGIONS, key=len, reverse=True))
+                     + r")\b(?!\s+borough)", re.IGNORECASE)
+
+
+def _stance_wanted(q: str) -> str | None:
+    strength, concern = _WANTS_STRENGTH.search(q), _WANTS_CONCERN.search(q)
+    if strength and concern:
+        return None  # "strengths and weaknesses": both
+    return "strength" if strength else "concern" if concern else None
+
+
+def _unknown_places(q: str, mentions: list, region_span: tuple[int, int] | None) -> list[str]:
+    out = []
+    for m in _PLACE.finditer(q):
+        name = re.sub(r"^the\s+", "", m.group(1))
+        s, e = m.span(1)
+        if any(c.start < e and s < c.end for c in mentions):
+            continue
+        if region_span and s < region_span[1] and region_span[0] < e:
+            continue
+        if name.split()[0].lower() in _NOT_PLACES or name.lower() in _NOT_PLACES:
+            continue
+        out.append(name)
+    return out
+
+
 _ADD_COUNCILS = re.compile(r"^\s*(and|also|plus|as well as)\b|\b(compare|compared|comparing)\s+(it|them|this|that|"
                            r"these)\s+(with|to|against)\b|^\s*(vs|versus)\b|\bhow does (it|that|this) compare\b",
                            re.IGNORECASE)
@@ -622,6 +699,20 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
     keep = frozenset({"ofsted", "inspection", "inspections"}) if speaker == "council" else frozenset()
     text, core, topic, related, abbrevs, expansions, typed = _search_text(q, drop, shouting, keep)
 
+    general = bool(_GENERAL_COUNCILS.search(q))
+    region_m = _REGION.search(q)
+    region = _REGIONS[region_m.group(1).lower()] if region_m else None
+    wanted = _stance_wanted(q)
+    if wanted:  # "praised for", "criticised for" choose paragraphs by stance; as search words they only add noise
+        cue = _WANTS_STRENGTH if wanted == "strength" else _WANTS_CONCERN
+        drop += [m.span() for m in cue.finditer(q)]
+    if region_m or wanted:
+        if region_m:
+            drop.append(region_m.span())
+        text, core, topic, related, abbrevs, expansions, typed = _search_text(q, drop, shouting, keep)
+    # topic words other than pointers back ("what were the recommendations about that?")
+    topic_left = [t for t in topic if t.lower() not in _POINTER_TERMS]
+    kept = False
     if given:
         chosen = given
     elif named:
@@ -629,11 +720,16 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
         if previous and previous.councils and _ADD_COUNCILS.search(q):
             chosen = list(dict.fromkeys(previous.councils + named))
             compare = True
-    elif previous:
+    elif previous and previous.councils and not general and (_REFERS_BACK.search(q) or _BACKREF.search(q)
+                                                                              or not topic_left):
         chosen = list(previous.councils)
         neighbours = neighbours or previous.neighbours
+        kept = True
     else:
         chosen = []
+    if region and not given and not named:
+        chosen = [c.name for c in gazetteer.councils() if c.region == region
+                  and (known is None or c.name in known)]
 
     if neighbours and len(chosen) == 1:
         extra = [c.name for c in gazetteer.neighbours(chosen[0])]
@@ -645,10 +741,13 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
     query = Query(question=question, text=text, councils=chosen, year_from=y_from, year_to=y_to, latest=latest,
                   kind=_kind(q), compare=compare, core_text=core, topic_terms=topic, related_terms=related,
                   typed_terms=typed, years=years, abbreviations=abbrevs, expansions=expansions, framework=framework,
-                  speaker=speaker, intent=_intent(q), neighbours=neighbours, corrected=corrected)
+                  speaker=speaker, intent=_intent(q), neighbours=neighbours, corrected=corrected,
+                  stance=wanted, history=bool(_HISTORY.search(q)), general=general, region=region,
+                  unknown_places=_unknown_places(q, mentions, region_m.span(1) if region_m else None),
+                  kept_councils=kept)
 
     if previous is not None:
-        follow_up = not topic
+        follow_up = not topic or (not topic_left and (bool(_TOPIC_BACK.search(q)) or kept))
         if follow_up:  # "What about Suffolk?" / "And at the 2019 inspection?"
             query.text, query.core_text = previous.text, previous.core_text
             query.topic_terms = list(previous.topic_terms)
@@ -656,6 +755,7 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
             query.related_terms, query.abbreviations = list(previous.related_terms), list(previous.abbreviations)
             query.expansions = list(previous.expansions)
             query.intent = query.intent or previous.intent
+            query.stance = query.stance or previous.stance
             query.speaker = query.speaker or previous.speaker
         if (follow_up or _BACKREF.search(q)) and not years and not latest:
             query.years, query.year_from, query.year_to = list(previous.years), previous.year_from, previous.year_to

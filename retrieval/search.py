@@ -15,6 +15,7 @@ from retrieval import lexical
 from retrieval.answer import Answer, extractive_answer
 from retrieval.citation import citation
 from retrieval.query import Query, understand
+from retrieval.stance import stance
 from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store, StoreError
 
 MODES = ("hybrid", "dense", "bm25")
@@ -22,6 +23,7 @@ RRF_K = 10
 # BM25 carries more of the fused score: the reports' own words (care leavers, return home interviews, IROs) are what
 # officers type, and the small general model blurs them (measured on ../shared/eval, see bench/retrieval_report.py).
 WEIGHTS = {"dense": 0.3, "bm25": 1.0}
+MAX_QUESTION_CHARS = 2000  # the longest question read whole; a longer one is cut there and the answer says so
 GRADE_BOOST = 0.03  # about three ranks' worth at the top of the fused list
 _GRADE_WORDS = re.compile(r"\b(?:are|is|was|were|been|judged|remains?)\s+(?:now\s+)?(?:outstanding|good|inadequate|adequate|"
                           r"requires improvement)", re.IGNORECASE)
@@ -55,12 +57,15 @@ class AskResult:
     judgements: list[dict[str, Any]]
     timing_ms: float = 0.0
     message: str = ""
+    notices: list[str] = field(default_factory=list)  # what was not understood or not read, in plain words
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer.text, "found": self.answer.found,
                 "councils": self.query.councils, "evidence": [e.to_json() for e in self.evidence],
                 "recommendations": self.recommendations, "judgements": self.judgements,
-                "message": self.message, "timing_ms": round(self.timing_ms, 1)}
+                "message": self.message, "notices": self.notices,
+                "councils_kept": bool(getattr(self.query, "kept_councils", False)),
+                "stance": getattr(self.query, "stance", None), "timing_ms": round(self.timing_ms, 1)}
 
 
 def _norm_text(t: str) -> str:
@@ -232,7 +237,8 @@ class Searcher:
                         section=meta.get("section") or "", page=page, text=doc, score=round(float(score), 6),
                         citation=cite, grade=meta.get("grade") or None, source=rep.get("source") or "",
                         top=top if isinstance(top, (int, float)) and top >= 0 else None,
-                        bottom=bottom if isinstance(bottom, (int, float)) and bottom >= 0 else None)
+                        bottom=bottom if isinstance(bottom, (int, float)) and bottom >= 0 else None,
+                        stance=stance(doc, meta.get("section"), part))
 
     # ---- recommendations and judgements that go with an answer ----------------------------------------------------
     def related_recommendations(self, text: str, allowed: set[str] | None, n: int = 5,
@@ -312,7 +318,12 @@ class Searcher:
              filters: Filters | None) -> AskResult:
         t = time.perf_counter()
         self.refresh()
-        q = understand(question, councils=councils or None, previous=previous, known_councils=self.councils())
+        notices: list[str] = []
+        if len(question) > MAX_QUESTION_CHARS:
+            notices.append(f"Only the first {MAX_QUESTION_CHARS:,} of the question's {len(question):,} characters "
+                           "were read: ask the rest as another question.")
+        q = understand(question[:MAX_QUESTION_CHARS], councils=councils or None, previous=previous,
+                       known_councils=self.councils())
         f = filters or Filters.from_query(q)
         if filters is not None and q.councils and not filters.councils:
             f.councils = list(q.councils)
@@ -331,16 +342,81 @@ class Searcher:
             message = message or ("There is nothing to search for in that question: ask in words, e.g. "
                                   "\"what did inspectors say about care leavers' accommodation?\"")
             text = ""
-        evidence = self._search_councils(text[:2000], f, k, mode, q.intent) if text.strip() else []
+        unknown = self._unknown_places(q, f)
+        if unknown:
+            names = " or ".join(f"'{p}'" for p in unknown)
+            notices.append(f"No council called {names} is known, so nothing is answered for it: name an English "
+                           "council, or ask without a place to search every council.")
+            text = ""
+        evidence = self._evidence_for(q, text[:MAX_QUESTION_CHARS], f, k, mode) if text.strip() else []
         answer = extractive_answer(q, evidence)
+        if not answer.found:
+            evidence = []  # "no answer" is one state: no cards (and so no download) beside "nothing answers this"
         allowed = self.allowed_reports(f) if (f.councils or f.latest or f.year_from or f.year_to or f.kind) else None
         recs = self.related_recommendations(text, allowed) if answer.found else []
         top_reports = list(dict.fromkeys(e.report_id for e in evidence[:3]))
-        judgements = self.relevant_judgements(" ".join(q.topic_terms) or text, top_reports)
+        judgements = self.relevant_judgements(" ".join(q.topic_terms) or text, top_reports) if evidence else []
         if not self.reports:
             message = "The index is empty: run `inspections ingest PATH...` to add reports."
         return AskResult(question=question, query=q, answer=answer, evidence=evidence, recommendations=recs,
-                         judgements=judgements, timing_ms=(time.perf_counter() - t) * 1000, message=message)
+                         judgements=judgements, timing_ms=(time.perf_counter() - t) * 1000, message=message,
+                         notices=notices)
+
+    # ---- what an answer shows first -------------------------------------------------------------------------------
+    def latest_reports(self) -> set[str]:
+        """Each council's latest Ofsted report (inspection or visit) and latest council report: its current
+        position. Anything else is an earlier report, shown as such."""
+        best: dict[tuple[str, bool], dict[str, Any]] = {}
+        for r in self.reports.values():
+            key = (r.get("council") or "", r.get("kind") == "council_report")
+            cur = best.get(key)
+            if cur is None or (r.get("published") or "") > (cur.get("published") or ""):
+                best[key] = r
+        return {r["report_id"] for r in best.values()}
+
+    def _evidence_for(self, q: Query, text: str, f: Filters, k: int, mode: str) -> list[Evidence]:
+        """The evidence cards of a question, in the order an officer should read them: paragraphs of the stance
+        asked for ("praised for": strengths, then mixed; never a concern), and unless the question names a year or
+        asks for history, each council's latest report before its earlier ones (which are marked `earlier`)."""
+        current_first = not (q.years or q.history or f.year_from or f.year_to or f.latest)
+        deep = k * 3 if (q.stance or current_first) else k
+        evidence = self._search_councils(text, f, deep, mode, q.intent)
+        latest = self.latest_reports()
+        for e in evidence:
+            e.earlier = e.report_id not in latest and e.kind != "council_report"
+        if q.stance in ("strength", "concern"):
+            rank = {q.stance: 0, "mixed": 1, "neutral": 2}
+            evidence = [e for e in evidence[:2 * k] if e.stance in rank]
+            evidence.sort(key=lambda e: (rank[e.stance], e.earlier and current_first))
+        elif current_first:
+            evidence = self._current_first(evidence, k)
+        return evidence[:k]
+
+    @staticmethod
+    def _current_first(ranked: list[Evidence], k: int, per_council: int = 2) -> list[Evidence]:
+        """Each council's latest Ofsted report leads. The best k stay the pool; a council whose latest report has
+        nothing in it gains up to `per_council` of that report's paragraphs from the next k (its current position
+        on the topic, e.g. "caseloads are manageable" in 2024 below three 2017 paragraphs); then the latest
+        reports' paragraphs come first, each group in search order."""
+        pool = list(ranked[:k])
+        current = {e.council for e in pool if e.kind != "council_report" and not e.earlier}
+        gained: dict[str, int] = {}
+        for e in ranked[k:2 * k]:
+            if e.kind == "council_report" or e.earlier or e.council in current:
+                continue
+            if any(p.council == e.council for p in pool) and gained.get(e.council, 0) < per_council:
+                gained[e.council] = gained.get(e.council, 0) + 1
+                pool.append(e)
+        lead = [e for e in pool if e.kind != "council_report" and not e.earlier]
+        return lead + [e for e in pool if e not in lead]
+
+    def _unknown_places(self, q: Query, f: Filters) -> list[str]:
+        """Place-like words of the question ("care leavers in Atlantis") that are neither a council nor a word any
+        indexed report uses: answering them from elsewhere would dress another council's text as the answer."""
+        if f.councils or not getattr(q, "unknown_places", None) or self._lexical is None:
+            return []
+        vocab = getattr(self._lexical.model, "vocab_dict", {}) or {}
+        return [p for p in q.unknown_places if not any(t in vocab for t in lexical.tokenize(p))]
 
 
 def recommendation_json(meta: dict[str, Any], text: str, rep: dict[str, Any] | None,

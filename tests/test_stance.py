@@ -1,0 +1,124 @@
+"""Stance (retrieval/stance.py): strength, concern, mixed or neutral, from the report's structure and language.
+
+Sentences are inspectors' own, from reports in the shared corpus (bench/labels/stance_own*.jsonl hold the whole
+paragraphs, labelled by reading them); the CLI tests read the real reports in corpus/ through the session index.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, cli_json
+
+from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
+
+LABELS = [ROOT / "bench" / "labels" / "stance_own.jsonl", ROOT / "bench" / "labels" / "stance_own_heldout.jsonl"]
+
+
+@pytest.mark.parametrize("text, want", [
+    # inspectors' approving words
+    ("Children in need of help and protection receive a timely and effective service.", "strength"),
+    ("Care leavers who are parents are well supported.", "strength"),
+    # shortfall words
+    ("Reviews for children in need are not frequent enough to support good manager oversight. This has led to "
+     "drift in progress for a small group of children.", "concern"),
+    ("Some children still experience too many changes of social worker.", "concern"),
+    # negation turns an approving word round
+    ("Early help services in Plymouth are not integrated effectively with children's social care.", "concern"),
+    ("IROs are not fulfilling their roles effectively.", "concern"),
+    # a double negative approves
+    ("The front-loading of assessments ensures that matters progress swiftly and delays in determining "
+     "permanence for children are minimised.", "strength"),
+    ("Plans are effective in order to meet a child's needs without delay.", "strength"),
+    # contrast: both
+    ("An effective LADO service provides prompt and appropriate advice. However, within the fostering service, "
+     "referrals were not made to the LADO as swiftly as they should have been.", "mixed"),
+    ("While some elements of supervision are reflective and child-centred, for other workers, supervision is less "
+     "regular and does not always offer sufficient case management.", "mixed"),
+    # describing without judging
+    ("Young people have access to a children's rights advocate.", "neutral"),
+    ("At 30 September 2014, 398 children were being looked after by the local authority.", "neutral"),
+])
+def test_paragraph_stance_from_inspectors_language(text, want):
+    assert stance(text) == want
+
+
+def test_structure_decides_what_needs_to_improve_and_recommendations():
+    item = "The intervention, quality, effectiveness and management oversight for homeless 16- and 17-year-olds."
+    assert stance(item) != "concern"  # its words alone approve ("effectiveness")
+    assert stance(item, section="Inspection of Wandsworth > What needs to improve?") == "concern"
+    rec = "Enhance the profile of the LSCB among the wider workforce, so that staff understand its priorities."
+    assert stance(rec) == "concern"  # a recommendation is an instruction
+    assert stance("Ensure sufficient Independent Reviewing Officer capacity exists.", part="recommendations") \
+        == "concern"
+    # an old report's "Areas for improvement" heading left open over findings does not turn praise into criticism
+    praise = ("Youth services target their work successfully and commission a good range of services. Support "
+              "services for disabled children are also good in terms of choice and quality.")
+    assert stance(praise, section="What does the local authority need to improve? > Areas for improvement") \
+        == "strength"
+    assert stance("Leaders in Bexley are committed to improving the lives of children.",
+                  section="Summary of key findings > The local authority has the following strengths") == "strength"
+
+
+def test_sentences_carry_their_own_stance():
+    text = ("Children are seen regularly by their social workers and develop positive relationships with them. "
+            "However, direct work with children is not consistent. Some children have experienced too many changes "
+            "in worker.")
+    got = [s for _, s in sentence_stances(text)]
+    assert got == ["strength", "concern", "concern"]
+    assert stance(text) == "mixed"
+    assert sentence_stance("Pupil premium funding is well targeted to meet children's needs.") == "strength"
+
+
+def _score(files):
+    rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    right = sum(stance(r["quote"], r.get("section")) == r["paragraph_stance"] for r in rows)
+    swaps = sum({stance(r["quote"], r.get("section")), r["paragraph_stance"]} == {"strength", "concern"}
+                for r in rows)
+    return rows, right, swaps
+
+
+def test_own_labels_meet_the_targets():
+    """190 paragraphs of other topics than the shared labels', labelled by reading them: right for >= 85% and a
+    strength given for a concern (or the reverse) at most 2 in 300."""
+    rows, right, swaps = _score(LABELS)
+    assert len(rows) >= 150
+    assert all(r["paragraph_stance"] in STANCES for r in rows)
+    assert right / len(rows) >= 0.85, right / len(rows)
+    assert swaps * 300 / len(rows) <= 2, swaps
+
+
+def test_paragraphs_json_carries_stance(index_dir, corpus_reports):
+    latest = max((r for r in corpus_reports if r["council"] == "North Tyneside" and r["kind"] == "ofsted_inspection"),
+                 key=lambda r: r["published"])
+    rows = cli_json("paragraphs", latest["report_id"], "--index", str(index_dir))
+    assert rows and all(r["stance"] in STANCES for r in rows)
+    improve = [r for r in rows if "what needs to improve" in (r["section"] or "").lower()]
+    assert improve and all(r["stance"] == "concern" for r in improve)
+    counts = {s: sum(r["stance"] == s for r in rows) for s in STANCES}
+    assert counts["strength"] > counts["concern"]  # an outstanding report reads as one
+
+
+def test_evidence_carries_stance(index_dir):
+    res = cli_json("ask", "what needs to improve in North Tyneside?", "--index", str(index_dir))
+    assert res["evidence"] and all(e["stance"] in STANCES for e in res["evidence"])
+
+
+def test_stance_check_bench_prints_figures():
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "stance_check.py"), *map(str, LABELS)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "stance right" in p.stdout and "swaps" in p.stdout
+
+
+def test_labels_are_other_topics_than_the_shared_ones():
+    shared = Path("/work/shared/eval/stance.jsonl")
+    if not shared.exists():
+        pytest.skip("shared labels not on this machine")
+    theirs = {json.loads(line)["paragraph_start"] for line in shared.read_text().splitlines() if line.strip()}
+    rows, _, _ = _score(LABELS)
+    assert not theirs & {r["paragraph_start"] for r in rows}
