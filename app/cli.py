@@ -40,7 +40,8 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per file outcome, then a summary object.")
 @click.option("--no-wait", is_flag=True, help="Refuse, rather than wait, when another ingest holds the index.")
 def ingest(paths: tuple[str, ...], index_dir: str | None, quiet: bool, as_json: bool, no_wait: bool) -> None:
-    """Index PDF, .txt and .md files (or folders of them). Unchanged files are skipped; changed ones replaced."""
+    """Index PDF, Word (.docx), .txt and .md files (or folders of them). Unchanged files are skipped; changed ones
+    replaced."""
     from retrieval.indexer import IndexBusy, index_paths
     from retrieval.store import StoreError
 
@@ -106,6 +107,35 @@ def _print_answer(res) -> None:
             click.echo(f"  {j['council']} {j['published']}: {j['area']} — {j['grade']}")
 
 
+def _summary_json(res) -> dict:
+    """The checked written answer (retrieval/summary.py) as JSON; status "off" without a language model."""
+    from retrieval.summary import summarise
+
+    return summarise(res.question, res.evidence).result().to_json()
+
+
+def _print_summary(res) -> None:
+    """With a language model configured: its answer streamed sentence by sentence, each shown once it passed the
+    check; a one-line notice when the quoted answer stands instead. Nothing without one."""
+    from retrieval.summary import summarise
+
+    stream = summarise(res.question, res.evidence)
+    if not stream.settings.configured:
+        return
+    click.secho(f"Written answer (language model at {stream.settings.host}; every sentence checked against the "
+                "paragraph it cites)", bold=True)
+    shown = 0
+    for sentence in stream.kept():
+        click.echo(("" if not shown else " ") + sentence, nl=False)
+        shown += 1
+    if shown:
+        click.echo()
+    summary = stream.result()
+    if summary.notice:
+        click.secho(summary.notice, fg="yellow")
+    click.echo()
+
+
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--council", "councils", multiple=True, help="Only this council (repeat for several).")
@@ -129,7 +159,7 @@ def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batc
                 item = json.loads(line)
                 res = searcher.ask(str(item.get("question") or ""), councils=list(item.get("councils") or []) or None,
                                    k=k, mode=mode)
-                out = {"id": item.get("id"), **res.to_json()}
+                out = {"id": item.get("id"), **res.to_json(), "summary": _summary_json(res)}
             except (ValueError, TypeError) as e:
                 out = {"id": (item.get("id") if isinstance(item, dict) else None), "error": str(e), "evidence": [],
                        "answer": "", "timing_ms": 0.0}
@@ -142,8 +172,9 @@ def ask(question: str | None, councils: tuple[str, ...], k: int, mode: str, batc
     except (ValueError, StoreError) as e:
         raise click.ClickException(str(e))
     if as_json:
-        _echo_json(res.to_json())
+        _echo_json({**res.to_json(), "summary": _summary_json(res)})
     else:
+        _print_summary(res)
         _print_answer(res)
 
 
@@ -272,6 +303,7 @@ def recommendations(council: str | None, report_id: str | None, as_json: bool, i
     s.refresh()
     ids = _report_ids_for(s, council, report_id)
     rows = [recommendation_json(r, r["text"], s.reports.get(r["report_id"])) for r in s.store.recommendations(ids)]
+    rows.sort(key=lambda r: r.get("published") or "", reverse=True)  # newest report first; each in its own order
     if as_json:
         _echo_json(rows)
         return
@@ -308,7 +340,8 @@ def reports(as_json: bool, index_dir: str | None) -> None:
     """The indexed reports."""
     store = _open(index_dir)
     rows = [{k: r.get(k) for k in ("report_id", "council", "kind", "framework", "title", "published",
-                                   "inspection_dates", "source", "pages", "paragraphs")} for r in store.reports()]
+                                   "inspection_dates", "source", "pages", "paragraphs", "inspection_start",
+                                   "inspection_end", "inspection_type", "lead_inspector")} for r in store.reports()]
     if as_json:
         _echo_json(rows)
         return
@@ -346,6 +379,126 @@ def paragraphs(report_id: str, as_json: bool, index_dir: str | None) -> None:
         return
     for r in rows:
         click.echo(f"[{r['paragraph'] or '-'}] p{r['page']} {r['section']}\n    {r['text']}")
+
+
+@cli.command()
+@click.option("--council", required=True, help="The council whose plan to make.")
+@click.option("--report", "report_id", default=None, help="A report id (default: the latest full inspection).")
+@click.option("--json", "as_json", is_flag=True, help="The plan as JSON (DESIGN.md's shape).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "md"]), default=None,
+              help="Write the plan as a Word, Excel, CSV or Markdown file.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="File to write with --format (default: action-plan-<council>-<date>.<format>; '-' for stdout).")
+@index_option
+def plan(council: str, report_id: str | None, as_json: bool, fmt: str | None, output: str | None,
+         index_dir: str | None) -> None:
+    """A report's recommendations as an action plan: due dates, evidence, earlier recommendations, tracking."""
+    from app.plan_export import plan_filename, render
+    from retrieval.plan import PlanError, action_plan
+    from retrieval.store import StoreError
+    from retrieval.userstore import UserStoreError
+
+    try:
+        p = action_plan(_searcher(index_dir), council, report_id)
+    except (PlanError, StoreError, UserStoreError) as e:
+        raise click.ClickException(str(e))
+    if fmt:
+        data = render(p, fmt)
+        if output == "-":
+            click.echo(data.decode("utf-8-sig") if fmt in ("csv", "md") else data, nl=False)
+            return
+        path = Path(output or plan_filename(p, fmt))
+        path.write_bytes(data)
+        click.echo(f"wrote {path} ({len(p.items)} items)", err=as_json)
+    if as_json:
+        _echo_json(p.to_json())
+        return
+    if fmt:
+        return
+    rep = p.report
+    click.secho(f"{p.council}: {rep.get('title')} (published {rep.get('published')}) — {len(p.items)} items",
+                bold=True)
+    for it in p.items:
+        due = f"due {it.due.isoformat()}" if it.due else "no due date"
+        late = " OVERDUE" if it.overdue else ""
+        click.echo(f"\n{it.number or '-'}. {it.text}\n    [{it.timescale or 'no timescale'}; {due}{late}; "
+                   f"owner {it.owner or '-'}; {it.tracking.status}; RAG {it.tracking.rag or '-'}; "
+                   f"lead {it.tracking.lead or '-'}]\n    {it.citation}")
+        for e in it.evidence:
+            click.echo(f"    evidence: {e.citation}")
+        for r in it.raised_before:
+            click.echo(f"    raised before ({r.published}): {r.text[:160]}")
+
+
+@cli.command()
+@click.option("--council", "councils", multiple=True, help="Only this council (repeat for several); default: all.")
+@click.option("--kinds", default="inspections", show_default=True,
+              help="inspections (full children's services inspections), visits (focused and monitoring visits, "
+                   "joint targeted area inspections) or all; comma-separated for several.")
+@click.option("--since", default=None, help="Only publications Ofsted lists on or after this date.")
+@click.option("--dest", default=None, type=click.Path(file_okay=False),
+              help="Download folder (default: 'ofsted' inside the index folder).")
+@click.option("--base-url", default=None, envvar="INSPECTIONS_OFSTED_URL", show_envvar=True,
+              help="The report site (default https://reports.ofsted.gov.uk).")
+@index_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@click.option("--json", "as_json", is_flag=True, help="The result as one JSON object.")
+def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | None, base_url: str | None,
+          index_dir: str | None, quiet: bool, as_json: bool) -> None:
+    """Download the reports Ofsted publishes on councils' children's services that are not here yet, and index them.
+
+    Run it again later to add only what is new; an interrupted run carries on where it stopped."""
+    from tqdm import tqdm
+
+    from retrieval.fetch import FetchError
+    from retrieval.fetch import fetch as run_fetch
+    from retrieval.store import StoreError
+
+    store = _open(index_dir, create=True)
+    bars: dict[str, tqdm] = {}
+    names = {"search": "Listing providers", "providers": "Reading provider pages", "download": "Downloading"}
+
+    def progress(stage: str, done: int, total: int, what: str) -> None:
+        if quiet or as_json or stage not in names or total <= 0:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=names[stage], unit="file" if stage == "download" else "page",
+                                     file=sys.stderr, dynamic_ncols=True)
+        bar.n = done
+        bar.set_postfix_str(what[:40], refresh=True)
+        if done >= total:
+            bar.close()
+
+    try:
+        res = run_fetch(store, councils=list(councils) or None, kinds=kinds, since=since, dest=dest,
+                        base_url=base_url, progress=progress, index_progress=not quiet and not as_json)
+    except FetchError as e:
+        raise click.ClickException(str(e))
+    except (ValueError, StoreError) as e:
+        raise click.ClickException(str(e))
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: finished downloads and indexed reports are kept; run the same command again "
+                   "to carry on", err=True)
+        sys.exit(130)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if as_json:
+        _echo_json(res.to_json())
+    else:
+        for pub, why in res.not_pdf:
+            click.echo(f"NOT A PDF  {pub.describe()}: {why}")
+        for pub, why in res.failed:
+            click.echo(f"FAILED  {pub.describe()} {pub.url}: {why}")
+        for o in res.unreadable:
+            click.echo(f"UNREADABLE  {o.path}: {o.reason}")
+        for pub, read in res.date_mismatches:
+            click.echo(f"DATE  {pub.describe()}: the report reads as published {read}")
+        for o in res.added:
+            click.echo(f"added  {o.council} {o.published or '?'}  {o.paragraphs} paragraphs  ({o.report_id})")
+        click.echo(res.line())
+    sys.exit(1 if res.failed else 0)
 
 
 @cli.command()

@@ -20,6 +20,7 @@ PAGES = [
     st.Page("views/ask.py", title="Ask", icon=":material/chat:", default=True),
     st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("views/recommendations.py", title="Recommendations", icon=":material/checklist:"),
+    st.Page("views/plan.py", title="Action plan", icon=":material/assignment_turned_in:"),
     st.Page("views/profile.py", title="Council profile", icon=":material/timeline:"),
     st.Page("views/themes.py", title="Themes", icon=":material/travel_explore:"),
     st.Page("views/library.py", title="Library", icon=":material/library_books:"),
