@@ -94,11 +94,17 @@ class Report:
     pages: int
     sha256: str = ""
     committee: str | None = None  # council reports: the meeting ("Cabinet", "Executive")
+    inspection_start: str | None = None  # YYYY-MM-DD, first day on site (ingest/inspection.py)
+    inspection_end: str | None = None  # YYYY-MM-DD, last day on site
+    inspection_type: str | None = None  # short, standard (ILACS); sif; slac; monitoring_visit ...
+    lead_inspector: str | None = None  # the name as printed, without the title
 
     def to_json(self, paragraphs: int | None = None) -> dict[str, Any]:
         d = {"report_id": self.id, "council": self.council, "kind": self.kind, "framework": self.framework,
              "title": self.title, "published": self.published, "inspection_dates": self.inspection_dates,
-             "source": self.source, "pages": self.pages}
+             "source": self.source, "pages": self.pages, "inspection_start": self.inspection_start,
+             "inspection_end": self.inspection_end, "inspection_type": self.inspection_type,
+             "lead_inspector": self.lead_inspector}
         if paragraphs is not None:
             d["paragraphs"] = paragraphs
         return d

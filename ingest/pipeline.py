@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ingest.inspection import read_inspection
 from ingest.judgements import extract_judgements
 from ingest.loaders import load
 from ingest.metadata import read_metadata
@@ -31,7 +32,8 @@ def parse_document(doc) -> ParsedReport:
     report = Report(id=report_id(doc.sha256), council=meta.council, kind=meta.kind, framework=meta.framework,
                     title=meta.title, published=meta.published, inspection_dates=meta.inspection_dates,
                     source=os.path.abspath(doc.path), pages=len(doc.pages), sha256=doc.sha256,
-                    committee=getattr(meta, "committee", None))
+                    committee=getattr(meta, "committee", None),
+                    **read_inspection(doc, meta.kind, meta.framework, meta.title, meta.inspection_dates).fields())
     return ParsedReport(report=report, paragraphs=paragraphs, recommendations=recs, judgements=judgements)
 
 

@@ -88,6 +88,17 @@ def _clean_meta(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Report fields added after layout 2 (issue 14): a report indexed before them reads None, no rebuild needed.
+LATER_REPORT_FIELDS = ("inspection_start", "inspection_end", "inspection_type", "lead_inspector")
+
+
+def _report_record(document: str) -> dict[str, Any]:
+    record = json.loads(document)
+    for k in LATER_REPORT_FIELDS:
+        record.setdefault(k, None)
+    return record
+
+
 def _pub_ord(published: str | None) -> int:
     try:
         return int((published or "")[:10].replace("-", ""))
@@ -153,14 +164,14 @@ class Store:
     def reports(self) -> list[dict[str, Any]]:
         """Every complete report, as the `reports --json` shape plus judgements, sha256 and counts."""
         got = self.reports_col.get(include=["documents"])
-        out = [json.loads(doc) for doc in got["documents"] or []]
+        out = [_report_record(doc) for doc in got["documents"] or []]
         out.sort(key=lambda r: (r.get("council") or "", r.get("published") or "", r.get("report_id")))
         return out
 
     def report(self, report_id: str) -> dict[str, Any] | None:
         got = self.reports_col.get(ids=[report_id], include=["documents"])
         if got["documents"]:
-            return json.loads(got["documents"][0])
+            return _report_record(got["documents"][0])
         matches = [r for r in self.reports() if r["report_id"].startswith(report_id)] if len(report_id) >= 6 else []
         return matches[0] if len(matches) == 1 else None
 
