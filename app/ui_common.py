@@ -19,8 +19,8 @@ from retrieval import config
 
 log = logging.getLogger("inspections.app")
 
-KIND_LABELS = {"ofsted_inspection": "Ofsted inspection", "ofsted_visit": "Ofsted monitoring visit",
-               "council_report": "Council report"}
+KIND_LABELS = {"ofsted_inspection": "Ofsted inspection", "ofsted_visit": "Ofsted monitoring or focused visit",
+               "ofsted_jtai": "Joint targeted area inspection", "council_report": "Council report"}
 FRAMEWORK_LABELS = {"slac_2009_2012": "Safeguarding and looked after children (2009-12)",
                     "sif_2013_2017": "Single inspection framework (2013-17)",
                     "ilacs_2018": "ILACS (2018 on)"}

@@ -89,9 +89,15 @@ def pdf_date(value: str | None) -> dt.datetime | None:
 def _tidy(text: str) -> str:
     """Text with markdown/HTML emphasis removed and curly apostrophes straightened, lines kept."""
     text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)
-    text = text.replace("**", "").replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+    text = text.replace("**", "").replace("\u00a0", " ")
+    text = _APOSTROPHES.sub("'", text)
     text = re.sub(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", "", text)  # *To:* -> To:
-    return text
+    # "children ' s", "childrens", "children s" (a glyph the PDF's font did not map): one spelling for the titles
+    return _CHILDRENS.sub(lambda m: m.group(1) + ("'S" if m.group(1).isupper() else "'s"), text)
+
+
+_APOSTROPHES = re.compile("[\u2019\u2018\u02bc\u2032\u00b4`\uff07]")
+_CHILDRENS = re.compile(r"\b(children)(?:\s*'\s*|\s)?s\b", re.I)
 
 
 def _flat(text: str) -> str:
@@ -110,12 +116,13 @@ def _head(doc: Document, chars: int = 4000) -> str:
 
 # ---------------------------------------------------------------------------------------------------- Ofsted titles
 
-# (pattern, framework, kind). Case-sensitive first letter: a council report's "the Ofsted inspection of services
-# for children ..." must not read as a title.
+# (pattern, framework, kind). Any case (a front page may set its title in capitals), but a title starts with a capital
+# letter (checked in _find_title): a council report's "the Ofsted inspection of services for children ..." is not one.
 _TITLES: list[tuple[re.Pattern[str], str | None, str]] = [
-    (re.compile(r"\bInspection of children's social care services"), "ilacs_2018", "ofsted_inspection"),
+    (re.compile(r"\bInspection of children's social care services", re.I), "ilacs_2018", "ofsted_inspection"),
     (re.compile(r"\bInspection of (?:(?P<who>(?:the )?[A-Z](?:[^.:;]|(?<=St)\.){1,110}?) )?"
-                r"(?:local authority |council )?children's services(?! in\b)"), "ilacs_2018", "ofsted_inspection"),
+                r"(?:local authority |council )?children's services(?! in\b)", re.I), "ilacs_2018",
+     "ofsted_inspection"),
     (re.compile(r"\b(?:Re-? ?inspection|Reinspection|Inspection) of services for children in need of help and "
                 r"protection,? children looked after and care leavers", re.I), "sif_2013_2017", "ofsted_inspection"),
     (re.compile(r"\bReview of the effectiveness of the Local Safeguarding Children Board", re.I), "sif_2013_2017",
@@ -129,19 +136,22 @@ _TITLES: list[tuple[re.Pattern[str], str | None, str]] = [
 ]
 _VISIT = re.compile(r"\b(?:Monitoring|Focused|Focussed) visit (?:to|of|on) (?P<who>(?:[^.:;]|(?<=St)\.){2,110}?)"
                     r"(?: local authority)?(?: children's services|$| on\b| carried)", re.I)
-_JTAI = re.compile(r"\bJoint targeted area inspection of (?:the )?(?:multi-agency )?[^.]{0,160}?\bin "
-                   r"(?P<who>[A-Z][^.:;,]{1,60})")
+# "Joint targeted area inspection of Tameside" (2022 on) or "... of the multi-agency response to abuse and neglect in
+# Tameside" (2016-2021): the council is the first one named before the sentence ends
+_JTAI = re.compile(r"\bJoint targeted area inspection(?: \(JTAI\))? (?:of|in) (?P<who>[^.]{2,260}?)(?=\.|$| This letter)",
+                   re.I)
 _TITLE_WINDOW = 900  # an Ofsted title sits at the top of page 1 (after at most a running header and a page number)
 _OFSTED_SIGNS = re.compile(r"Inspection dates?\b|Lead inspector|Reporting inspector|Her Majesty's Inspector|"
                            r"His Majesty's Inspector|\bHMI\b|Ofsted|Age group", re.I)
 
 
-def _find_title(flat_head: str) -> tuple[re.Match[str], str | None, str] | None:
-    """The earliest Ofsted report title on the title page, with its framework and kind."""
+def _find_title(flat_head: str, window: int = _TITLE_WINDOW) -> tuple[re.Match[str], str | None, str] | None:
+    """The earliest Ofsted report title on the title page (starting within `window` characters), with its framework
+    and kind."""
     best = None
     for pat, framework, kind in _TITLES:
-        m = pat.search(flat_head, 0, _TITLE_WINDOW + 400)
-        if m and m.start() <= _TITLE_WINDOW and (best is None or m.start() < best[0].start()):
+        m = next((m for m in pat.finditer(flat_head, 0, window + 400) if m.group(0)[:1].isupper()), None)
+        if m and m.start() <= window and (best is None or m.start() < best[0].start()):
             best = (m, framework, kind)
     return best
 
@@ -211,6 +221,10 @@ _COUNCIL_CUES = [re.compile(p, re.I) for p in (
     r"\bRecommendations? (?:to|for) (?:the )?(?:Cabinet|Executive|Committee|Council|Members)",
     (r"\b(?:Cabinet|Executive|Overview and Scrutiny|Scrutiny (?:Committee|Panel|Board)|Corporate Parenting "
      r"(?:Panel|Board|Committee)|Health and Wellbeing Board)\b"))]
+# a meeting's paper: when one of these comes before a letter's heading, the letter is quoted in a council report
+# (a letter's own addressees - "Lead Member for children's services" - are not such cues)
+_MEETING_CUES = [p for p in _COUNCIL_CUES if re.search(r"Meeting|Agenda|Report to|Wards|Key decision|Forward plan|"
+                                                       r"Decision maker|Report \(\?:of", p.pattern)]
 _TITLE_LABEL = re.compile(r"\b(?:Subject|Title of report|Report title|Title)\s*:\s*(.+?)(?:\t|\s{3,}|$)", re.I | re.M)
 _COMMITTEE = [re.compile(p, re.I | re.M) for p in (
     r"^\s*(?:Meeting|Committee|Decision maker)\s*:\s*(?!date)(.+?)(?=\t|\s{2,}|\s+Date\b|\s*$)",
@@ -350,20 +364,26 @@ def read_metadata(doc: Document) -> Metadata:
     flat = _flat(head)
     if len(re.findall(r"[A-Za-z]", flat)) < 40:
         raise IngestError("not a recognised report: the first page has almost no text")
-    found = _find_title(flat)
-    if found:
+    cues = sum(1 for p in _COUNCIL_CUES if p.search(flat[:3000]))
+    # a title set anywhere on the page (text extracted out of reading order) when nothing reads like a council paper
+    found = _find_title(flat) or (_find_title(flat, len(flat)) if not cues else None)
+    visit = _VISIT.search(flat[:2500]) or _JTAI.search(flat[:2500])
+    if visit and found and found[0].start() < visit.start():
+        visit = None  # an inspection report that mentions a visit
+    if found and not visit:
         m, framework, kind = found
         header_before = any(p.search(flat[:m.start()]) for p in _COUNCIL_CUES)  # a council report quoting it
-        if not header_before and _OFSTED_SIGNS.search(flat[m.start():m.start() + 2000]):
+        # the signs of an Ofsted report follow the title on its page; a bare cover page has them on the next pages
+        signed = _OFSTED_SIGNS.search(flat[m.start():m.start() + 2000]) or (
+            not cues and re.search(r"\bOfsted\b|Inspection dates?\b|Lead inspector", _tidy(doc.text), re.I))
+        if not header_before and signed:
             council = _ofsted_council(flat, m) or _scored_council(doc.text)
             if council is None:
                 raise IngestError("not a recognised report: an Ofsted report whose council could not be found")
             dates = _inspection_dates(head)
             return Metadata(council=council.name, kind=kind, framework=framework, title=_clean_title(m.group(0)),
                             published=_published(doc, head, dates), inspection_dates=dates)
-    cues = sum(1 for p in _COUNCIL_CUES if p.search(flat[:3000]))
-    visit = _VISIT.search(flat[:2500]) or _JTAI.search(flat[:2500])
-    if visit and not any(p.search(flat[:visit.start()]) for p in _COUNCIL_CUES[:-1]) and \
+    if visit and not any(p.search(flat[:visit.start()]) for p in _MEETING_CUES) and \
             re.search(r"\bOfsted\b|Her Majesty's Inspector|His Majesty's Inspector|\bHMI\b", _tidy(doc.text)):
         return _visit(doc, head, visit)
     if cues >= 2:
@@ -372,27 +392,43 @@ def read_metadata(doc: Document) -> Metadata:
                       "page")
 
 
+_RANGE = (rf"{_DAY}(?:\s+{_MONTH})?(?:,?\s+(?:19|20)\d\d)?\s*(?:-|–|to|and)\s*{_DAY}\s+{_MONTH},?\s+(?:19|20)\d\d|"
+          rf"{_DAY}\s+{_MONTH},?\s+(?:19|20)\d\d")
+_VISIT_DATES = re.compile(rf"\b(?:visit|inspection|took place|carried out)\b[^.]{{0,160}}?\b(?:on|from|between)\s+"
+                          rf"(?:the\s+)?({_RANGE})|\bBetween\s+({_RANGE})", re.I)
+
+
 def _visit(doc: Document, head: str, m: re.Match[str]) -> Metadata:
-    """Monitoring and focused visit letters (and joint targeted area inspection letters)."""
+    """Monitoring and focused visit letters ("ofsted_visit") and joint targeted area inspection letters
+    ("ofsted_jtai"): the council from the letter's heading, the visit's dates from its first sentence ("This letter
+    summarises the findings of the focused visit to X on 5 and 6 March 2024"), the publication date as for reports
+    (else the letter's own date at its top)."""
     flat = _flat(head)
-    council = _first_council(m.group("who")) or _scored_council(flat) or _scored_council(doc.text)
+    jtai = m.re is _JTAI
+    named = gazetteer.find_all(_mask(m.group("who")))
+    council = named[0][0] if named else (_scored_council(flat) or _scored_council(doc.text))
     if council is None:
         raise IngestError("not a recognised report: an Ofsted letter whose council could not be found")
+    title = m.group(0)
+    if jtai and named:  # "... in Tameside" and no more of the sentence
+        title = title[:m.start("who") - m.start() + named[0][2]]
     text = _flat(doc.text)
-    if re.search(r"\bILACS\b|inspection of local authority children's services|social care common inspection "
-                 r"framework", text, re.I):
-        framework: str | None = "ilacs_2018"
+    if jtai:
+        framework: str | None = None  # a joint inspection with CQC, HMICFRS and HMIP, outside Ofsted's frameworks
+    elif re.search(r"\bILACS\b|inspection of local authority children's services|social care common inspection "
+                   r"framework", text, re.I):
+        framework = "ilacs_2018"
     elif re.search(r"single inspection framework|children in need of help and protection", text, re.I):
         framework = "sif_2013_2017"
     else:
         framework = None
-    m2 = re.search(rf"\bvisit\b[^.]{{0,120}}?\bon\s+({_DAY}(?:\s+{_MONTH})?(?:\s+(?:19|20)\d\d)?(?:\s*(?:-|–|to|and)\s*"
-                   rf"{_DAY}\s+{_MONTH}\s+(?:19|20)\d\d)?)", text, re.I)
-    dates = m2.group(1) if m2 else _inspection_dates(head)
+    m2 = _VISIT_DATES.search(text, text.find(m.group(0)) + len(m.group(0)) if m.group(0) in text else 0) or \
+        _VISIT_DATES.search(text)
+    dates = (m2.group(1) or m2.group(2)) if m2 else _inspection_dates(head)
     published = _published(doc, "", dates)
     if published is None:
         letter = re.search(DATE, flat[:600], re.I)  # the letter's own date at its top
         d = parse_date(letter.group(0)) if letter else None
         published = d.isoformat() if d else None
-    return Metadata(council=council.name, kind="ofsted_visit", framework=framework, title=_clean_title(m.group(0)),
-                    published=published, inspection_dates=dates)
+    return Metadata(council=council.name, kind="ofsted_jtai" if jtai else "ofsted_visit", framework=framework,
+                    title=_clean_title(title), published=published, inspection_dates=dates)

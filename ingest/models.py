@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("ofsted_inspection", "ofsted_visit", "council_report")
+KINDS = ("ofsted_inspection", "ofsted_visit", "ofsted_jtai", "council_report")
 FRAMEWORKS = ("slac_2009_2012", "sif_2013_2017", "ilacs_2018")
 
 

@@ -40,10 +40,27 @@ def _width(lines: list[Line], text_source: bool) -> float:
     return float(lens[int(0.9 * (len(lens) - 1))]) if lens else 80.0
 
 
+_SALUTATION = re.compile(r"^Dear\s+\w[\w.'\u2019 -]{0,60},?$")
+_SIGN_OFF = re.compile(r"^Yours (?:sincerely|faithfully),?$", re.IGNORECASE)
+_SIGNATURE_END = re.compile(r"(?:Her|His) Majesty.s Inspector|\bHMI\b|Inspector$|Ofsted$", re.IGNORECASE)
+
+
+def _letter_start(lines: list[Line]) -> int:
+    """A letter (Ofsted's visit and joint inspection letters): the lines before and including its salutation on the
+    first page ('Dear Ms Smith') are the sender's address, the date and the addressees, not findings."""
+    for k, ln in enumerate(lines[:80]):
+        if ln.page > 1:
+            break
+        if _SALUTATION.match(ln.text):
+            return k + 1
+    return 0
+
+
 def _drop_furniture(lines: list[Line], text_source: bool, last_page: int) -> list[Line]:
-    """Remove contents pages and the copyright/back-cover boilerplate (not report content)."""
+    """Remove contents pages, the copyright/back-cover boilerplate and a letter's address block and signature (not
+    report content)."""
     keep: list[Line] = []
-    i = 0
+    i = 0 if text_source else _letter_start(lines)
     while i < len(lines):
         ln = lines[i]
         if is_contents(ln.text):
@@ -57,6 +74,11 @@ def _drop_furniture(lines: list[Line], text_source: bool, last_page: int) -> lis
                 else:
                     break
             i = j
+            continue
+        if not text_source and _SIGN_OFF.match(ln.text):  # 'Yours sincerely' down to the signatory's title
+            end = next((j for j in range(i + 1, min(len(lines), i + 7)) if lines[j].page == ln.page
+                        and _SIGNATURE_END.search(lines[j].text)), i)
+            i = end + 1
             continue
         if not text_source and is_back_cover(ln.text):
             j = i
