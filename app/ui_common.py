@@ -282,11 +282,19 @@ def source_view(d: dict[str, Any], key: str, store=None) -> None:
                     st.markdown(f'<div class="para dim">{body}</div>', unsafe_allow_html=True)
     data = original_file(source)
     if data is not None:
-        name = Path(source).name
+        name = download_name(d, source)
         st.download_button("Download the original file", data=data, file_name=name, key=f"orig_{key}",
                            mime="application/pdf" if is_pdf(source) else "text/plain", on_click="ignore")
     else:
         st.caption("The original file is not available on this server.")
+
+
+def download_name(d: dict[str, Any], source: str) -> str:
+    """A name a person recognises in their downloads folder: "Ofsted - Croydon - 2024-12-03.pdf"."""
+    who = "Council report" if d.get("kind") == "council_report" else "Ofsted"
+    parts = [who, d.get("council") or "", d.get("published") or ""]
+    stem = " - ".join(re.sub(r"[\\/:*?\"<>|]+", " ", p).strip() for p in parts if p)
+    return (stem or Path(source).stem) + (Path(source).suffix.lower() or ".pdf")
 
 
 def recommendation_block(recs: list[dict[str, Any]], key: str, heading: str | None = None) -> None:

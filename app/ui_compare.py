@@ -9,6 +9,9 @@ import streamlit as st
 from app import ui_common as ui
 
 
+STANCE_CHOICES = {"Everything": None, "Strengths": "strength", "Concerns": "concern", "Both (mixed)": "mixed"}
+
+
 def _all_councils(indexed: list[str]) -> list[str]:
     from ingest import gazetteer
 
@@ -59,7 +62,7 @@ def grades_table(result: dict[str, Any]):
     cells: dict[tuple[str, str], tuple[str, str]] = {}
     councils = [c["council"] for c in result["councils"]]
     for c in result["councils"]:
-        for j in c.get("judgements") or []:
+        for j in c.get("latest_judgements", c.get("judgements")) or []:
             k = area_key(j.get("area") or "")
             areas.setdefault(k, j.get("area") or "")
             prev = cells.get((k, c["council"]))
@@ -86,7 +89,7 @@ def render() -> None:
     indexed = searcher.councils()
     st.session_state["cmp_indexed"] = indexed
     if "cmp_councils" not in st.session_state:
-        st.session_state["cmp_councils"] = indexed[:2]
+        st.session_state["cmp_councils"] = []  # the user's choice, never the first two names of the alphabet
     st.markdown("Pick councils and a topic. Each council gets a column with the paragraphs that say most about the "
                 "topic; councils whose reports are not indexed say so.")
     options = _all_councils(indexed)
@@ -106,10 +109,13 @@ def render() -> None:
         st.info(notice)
     with st.form("cmp_form", border=False):
         topic = st.text_input("Topic", key="cmp_topic", placeholder="e.g. care leaver accommodation")
-        fc1, fc2 = st.columns([1, 3], vertical_alignment="bottom")
+        fc1, fc2, fc3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         with fc1:
             latest = st.checkbox("Latest inspection only", key="cmp_latest")
         with fc2:
+            said = st.selectbox("What inspectors say", list(STANCE_CHOICES), key="cmp_stance",
+                                help="Only paragraphs that praise (strengths), criticise (concerns) or do both")
+        with fc3:
             go = st.form_submit_button("Compare", type="primary")
     councils = list(st.session_state.get("cmp_councils") or [])
     if go:
@@ -122,7 +128,8 @@ def render() -> None:
 
             with ui.friendly_errors("comparing the councils"), st.spinner("Comparing…"):
                 try:
-                    st.session_state["cmp_result"] = compare(searcher, topic.strip(), councils, k=3, latest=latest)
+                    st.session_state["cmp_result"] = compare(searcher, topic.strip(), councils, k=3, latest=latest,
+                                                             stance=STANCE_CHOICES[said])
                 except ValueError as e:
                     st.warning(str(e))
     result = st.session_state.get("cmp_result")
@@ -140,9 +147,12 @@ def show(searcher, result: dict[str, Any]) -> None:
     table = grades_table(result)
     st.markdown("#### Judgements")
     if table is not None:
-        st.caption("Each council's latest grade for each judgement area, with the year of the report. Blue: "
-                   "Outstanding · green: Good · yellow: Requires improvement / Adequate · red: Inadequate.")
-        st.dataframe(table, hide_index=True, width="stretch",
+        frameworks = "; ".join(f"{c['council']}: {c.get('framework') or 'framework not known'}"
+                               for c in result["councils"] if c.get("latest_judgements"))
+        st.caption("Each council's latest grades, from its latest judged inspection, with the year of the report "
+                   f"(frameworks differ: {frameworks}). Blue: Outstanding · green: Good · yellow: Requires "
+                   "improvement / Adequate · red: Inadequate.")
+        st.dataframe(table, hide_index=True, width="stretch", height=36 * (len(table.data) + 1) + 4,
                      column_config={"Judgement area": st.column_config.TextColumn(width="medium")})
     else:
         st.caption("No judgements recorded for these councils.")

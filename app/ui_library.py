@@ -14,13 +14,12 @@ import streamlit as st
 
 from app import ui_common as ui
 
-APP_MAX_MB = 50
-
-
 def max_bytes() -> int:
+    """The per-file limit ingest applies (INSPECTIONS_MAX_MB, 100 MB by default): the app says and enforces the
+    same figure as the CLI and the README."""
     from ingest.loaders import MAX_BYTES
 
-    return min(MAX_BYTES, APP_MAX_MB * 1024 * 1024)
+    return MAX_BYTES
 
 
 def uploads_dir(index: str | None = None) -> Path:

@@ -703,13 +703,17 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
     region_m = _REGION.search(q)
     region = _REGIONS[region_m.group(1).lower()] if region_m else None
     wanted = _stance_wanted(q)
-    if wanted:  # "praised for", "criticised for" choose paragraphs by stance; as search words they only add noise
-        cue = _WANTS_STRENGTH if wanted == "strength" else _WANTS_CONCERN
-        drop += [m.span() for m in cue.finditer(q)]
+    if region_m:
+        drop.append(region_m.span())
     if region_m or wanted:
-        if region_m:
-            drop.append(region_m.span())
+        base = list(drop)
+        if wanted:  # "praised for", "criticised for" choose paragraphs by stance; as search words they add noise
+            cue = _WANTS_STRENGTH if wanted == "strength" else _WANTS_CONCERN
+            drop += [m.span() for m in cue.finditer(q)]
         text, core, topic, related, abbrevs, expansions, typed = _search_text(q, drop, shouting, keep)
+        if wanted and not topic:  # "what needs to improve in Kent?": the cue is all the question asks
+            drop = base
+            text, core, topic, related, abbrevs, expansions, typed = _search_text(q, drop, shouting, keep)
     # topic words other than pointers back ("what were the recommendations about that?")
     topic_left = [t for t in topic if t.lower() not in _POINTER_TERMS]
     kept = False

@@ -14,6 +14,7 @@ from ingest.models import Evidence
 from retrieval import lexical
 from retrieval.answer import Answer, extractive_answer
 from retrieval.citation import citation
+from retrieval.grades import councils_by_grade, is_grade_list
 from retrieval.query import Query, understand
 from retrieval.stance import stance
 from retrieval.store import PARAGRAPHS, RECOMMENDATIONS, Store, StoreError
@@ -348,6 +349,8 @@ class Searcher:
             notices.append(f"No council called {names} is known, so nothing is answered for it: name an English "
                            "council, or ask without a place to search every council.")
             text = ""
+        if text and is_grade_list(q):  # "which councils were judged outstanding for care leavers?"
+            return self._grade_answer(question, q, k, notices, message, t)
         evidence = self._evidence_for(q, text[:MAX_QUESTION_CHARS], f, k, mode) if text.strip() else []
         answer = extractive_answer(q, evidence)
         if not answer.found:
@@ -361,6 +364,39 @@ class Searcher:
         return AskResult(question=question, query=q, answer=answer, evidence=evidence, recommendations=recs,
                          judgements=judgements, timing_ms=(time.perf_counter() - t) * 1000, message=message,
                          notices=notices)
+
+    def _grade_answer(self, question: str, q: Query, k: int, notices: list[str], message: str,
+                      t: float) -> AskResult:
+        """A list of councils with their latest grade for the area asked, each cited; the cards are the judgement
+        tables of the reports listed."""
+        listing = councils_by_grade(self, q)
+        rows = listing["councils"]
+        where = f" in the {listing['region']}" if listing.get("region") else ""
+        grade = (listing["grade"] or "").lower()
+        if not rows:
+            text = (f"No council{where} has a latest inspection that judged {listing['area']} {grade} "
+                    f"({listing['considered']} councils with judgements looked at).")
+            return AskResult(question=question, query=q, answer=Answer(text, [], [], False), evidence=[],
+                             recommendations=[], judgements=[], timing_ms=(time.perf_counter() - t) * 1000,
+                             message=message, notices=notices)
+        evidence: list[Evidence] = []
+        for r in rows[:max(k, 1)]:
+            paras = self.store.paragraphs_of(r["report_id"])
+            table = next((p for p in paras if (p.get("section") or "").split(" > ")[-1].strip() == "Judgements"),
+                         None) or (paras[0] if paras else None)
+            if table is not None:
+                evidence.append(self.evidence(table["text"], table, 1.0))
+        marker = {e.report_id: i + 1 for i, e in enumerate(evidence)}
+        lines = [f"{len(rows)} of {listing['considered']} councils{where} were judged \u201c{grade}\u201d for "
+                 f"{listing['area']} at their latest inspection:"]
+        for r in rows:
+            ref = f" [{marker[r['report_id']]}]" if r["report_id"] in marker else ""
+            lines.append(f"- {r['council']}: {r['grade']} ({r['area']}; {r['citation']}){ref}")
+        answer = Answer("\n".join(lines), [], [r["council"] for r in rows], True)
+        return AskResult(question=question, query=q, answer=answer, evidence=evidence, recommendations=[],
+                         judgements=[{k_: r[k_] for k_ in ("report_id", "council", "published", "area", "grade")}
+                                     for r in rows],
+                         timing_ms=(time.perf_counter() - t) * 1000, message=message, notices=notices)
 
     # ---- what an answer shows first -------------------------------------------------------------------------------
     def latest_reports(self) -> set[str]:

@@ -153,6 +153,13 @@ def test_compare_page(page, app_url):
     page.goto(app_url + "/compare")
     page.get_by_text("Compare councils").first.wait_for()
     _settle(page)
+    box = page.get_by_test_id("stMultiSelect").first  # the page starts with no councils chosen (issue 18)
+    for name in ("Central Bedfordshire", "Herefordshire"):
+        box.click()
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        _settle(page)
+    page.keyboard.press("Escape")
     page.get_by_label("Topic").fill("care leaver accommodation")
     page.get_by_role("button", name="Compare", exact=True).click()
     page.get_by_text("Each council's latest grade").wait_for()
