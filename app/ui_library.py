@@ -14,6 +14,7 @@ import streamlit as st
 
 from app import ui_common as ui
 
+
 def max_bytes() -> int:
     """The per-file limit ingest applies (INSPECTIONS_MAX_MB, 100 MB by default): the app says and enforces the
     same figure as the CLI and the README."""

@@ -57,7 +57,8 @@ _NEG_PHRASES = re.compile(
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
     r"\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno evidence\b|\bnot evident\b|"
     r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
-    r"\bneeds? to ensure\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
+    r"\bneeds? to ensure\b|\b(?:capacity|recruitment|workforce|staffing|resourcing) (?:issues|pressures|problems)\b|"
+    r"\bimpacts? (?:negatively |adversely )?on (?:\w+['’]? ){0,3}ability\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
     r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
 
 _NEG_WORDS = frozenset(
@@ -77,7 +78,7 @@ _POS_WORDS = frozenset(
     "tenaciously careful carefully detailed impactful aspirational relentless relentlessly tirelessly warm "
     "meaningful meaningfully accurate accurately rigorous rigorously purposeful purposefully sensitive "
     "sensitively responsive innovative reflective tailored bespoke holistic enduring efficiently efficient "
-    "insightful thoughtful thoughtfully highly secure securely stable confident knowledgeable "
+    "insightful thoughtful thoughtfully secure securely stable confident knowledgeable "
     "helps helped helping supported ensures ensured enables enabled achieved achieving achievement achievements "
     "celebrated effectiveness high-quality child-focused child-centred well-established well-considered "
     "well-supported well-targeted well-led well-managed well-coordinated well-co-ordinated well-developed "
