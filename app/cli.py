@@ -263,6 +263,39 @@ def themes(topic: str, latest: bool, region: str | None, since: int | None, as_j
                                              for g in data["by_region"]))
 
 
+
+@cli.command()
+@click.option("--region", default=None, help='Only councils of this region (e.g. "North West").')
+@click.option("--as-of", "as_of", default=None, help="The table as it stood on this date (YYYY-MM-DD; default today).")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+def outcomes(region: str | None, as_of: str | None, as_json: bool, index_dir: str | None) -> None:
+    """Where every council stands: latest full inspection, grades, days since, time to publish, next window."""
+    from retrieval.outcomes import outcomes as run_outcomes
+    from retrieval.store import StoreError
+
+    try:
+        data = run_outcomes(_open(index_dir), region=region, as_of=as_of)
+    except (ValueError, StoreError) as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"Latest full inspections as of {data['as_of']}" + (f" in {data['region']}" if data["region"] else "")
+               + f": {len(data['councils'])} councils")
+    for r in data["councils"]:
+        w = r["next_window"]
+        window = f"next {w['earliest']} .. {w['latest']} ({w['status']})" if w.get("earliest") else "next: no window"
+        click.echo(f"{r['council'][:26]:26s} {r['region'][:20]:20s} {(r['overall_grade'] or '-')[:22]:22s} "
+                   f"{r['inspection_type'] or '-':9s} {r['inspection_start'] or '?':10s} "
+                   f"{r['days_since_start'] if r['days_since_start'] is not None else '?':>5} days ago  "
+                   f"published after {r['days_to_publish'] if r['days_to_publish'] is not None else '?':>3} days  "
+                   f"{r['change'] or '-':8s} {window}")
+    click.echo("\nBy region: " + "; ".join(
+        f"{g['region']}: " + ", ".join(f"{k} {v}" for k, v in g["grades"].items() if v) + f" ({g['inspected']} of "
+        f"{g['councils']} councils)" for g in data["by_region"] if g["inspected"]))
+    click.echo(data["method"])
+
 def _council_name(council: str) -> str:
     """The proper name of a council the user typed, or a usage error naming close matches."""
     from retrieval.councils import UnknownCouncil, resolve_name

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from app import ui_common as ui
+from app import ui_summary  # the checked written answer (language model), when configured
 
 EXAMPLES = [
     "What did inspectors say about care leaver accommodation?",
@@ -53,7 +54,116 @@ def scope_line(res, t: int) -> None:
                    help="Ask the same question again of every indexed council")
 
 
+# ---- conversations kept in the index folder's user store (retrieval/userstore.py) -----------------------------
+def _user_store():
+    from retrieval.userstore import UserStoreError, open_store
+
+    try:
+        return open_store(ui.index_dir())
+    except UserStoreError as e:
+        st.sidebar.caption(f"Conversations are not kept: {e}")
+        return None
+
+
+def _saved(res) -> dict[str, Any]:
+    """An answer as kept: the ask JSON plus what the page needs to show it again (quoted sentences, the query)."""
+    return {**res.to_json(), "sentences": [list(x) for x in res.answer.sentences],
+            "query": dataclasses.asdict(res.query), "timing_ms": res.timing_ms}
+
+
+def _restored(saved: dict[str, Any]):
+    """An answer as the page shows it, from what was kept."""
+    from ingest.models import Evidence
+    from retrieval.answer import Answer
+    from retrieval.query import Query
+    from retrieval.search import AskResult
+
+    fields = {f.name for f in dataclasses.fields(Query)}
+    query = Query(**{k: v for k, v in (saved.get("query") or {}).items() if k in fields})
+    ev_fields = {f.name for f in dataclasses.fields(Evidence)}
+    evidence = [Evidence(**{k: v for k, v in e.items() if k in ev_fields}) for e in saved.get("evidence") or []]
+    answer = Answer(saved.get("answer") or "", [tuple(x) for x in saved.get("sentences") or []],
+                    list(saved.get("councils") or []), bool(saved.get("found")))
+    return AskResult(question=saved.get("question") or "", query=query, answer=answer, evidence=evidence,
+                     recommendations=saved.get("recommendations") or [], judgements=saved.get("judgements") or [],
+                     timing_ms=float(saved.get("timing_ms") or 0), message=saved.get("message") or "",
+                     notices=list(saved.get("notices") or []))
+
+
+def keep_turn(res) -> None:
+    """Save a new answer to the current conversation (created, named after its first question, when needed)."""
+    from retrieval.userstore import UserStoreError, save_turn
+
+    store = _user_store()
+    if store is None:
+        return
+    try:
+        st.session_state["ask_conversation_id"] = save_turn(
+            store, st.session_state.get("ask_conversation_id"), res.question, list(res.query.councils), _saved(res))
+    except UserStoreError as e:
+        st.warning(f"This answer could not be kept: {e}")
+
+
+def _reopen() -> None:
+    st.session_state["ask_reopen"] = st.session_state.get("ask_reopen_pick")
+
+
+def _rename() -> None:
+    from retrieval.userstore import rename_conversation
+
+    store, cid = _user_store(), st.session_state.get("ask_conversation_id")
+    name = (st.session_state.get("ask_conversation_name") or "").strip()
+    if store is not None and cid and name:
+        rename_conversation(store, cid, name)
+
+
+def conversations_panel(turns: list[dict[str, Any]]) -> None:
+    """Sidebar: the current conversation's name and a whole-conversation download; saved ones to reopen."""
+    from app.export import answer_docx, answer_markdown, filename
+    from retrieval.userstore import list_conversations, load_conversation
+
+    store = _user_store()
+    if store is None:
+        return
+    wanted = st.session_state.pop("ask_reopen", None)
+    if wanted:
+        conv = load_conversation(store, int(wanted))
+        if conv is not None:
+            st.session_state["ask_turns"] = [{"result": _restored(t["answer"])} for t in conv["turns"]]
+            st.session_state["ask_conversation_id"] = conv["id"]
+            st.session_state["ask_conversation_name"] = conv["name"]
+            turns[:] = st.session_state["ask_turns"]
+    saved = list_conversations(store)
+    with st.sidebar:
+        st.subheader("Conversations")
+        cid = st.session_state.get("ask_conversation_id")
+        if cid and turns:
+            current = next((c for c in saved if c["id"] == cid), None)
+            if current and "ask_conversation_name" not in st.session_state:
+                st.session_state["ask_conversation_name"] = current["name"]
+            st.text_input("This conversation's name", key="ask_conversation_name", on_change=_rename)
+            name = st.session_state.get("ask_conversation_name") or "Conversation"
+            results = [t["result"] for t in turns]
+            st.download_button("Download the whole conversation (Word)", key="ask_conv_docx",
+                               data=lambda: answer_docx(results, title=name),
+                               file_name=filename(name, "docx", prefix="conversation"), on_click="ignore",
+                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            st.download_button("Download the whole conversation (Markdown)", key="ask_conv_md",
+                               data=lambda: answer_markdown(results, title=name),
+                               file_name=filename(name, "md", prefix="conversation"), on_click="ignore",
+                               mime="text/markdown")
+        others = [c for c in saved if c["id"] != cid]
+        if others:
+            labels = {c["id"]: f"{c['name']} · {c['turns']} question{'s' if c['turns'] != 1 else ''} · "
+                               f"{c['updated_at'][:10]}" for c in others}
+            st.selectbox("Saved conversations", list(labels), format_func=labels.get, key="ask_reopen_pick",
+                         index=None, placeholder="Choose one to reopen")
+            st.button("Reopen", on_click=_reopen, disabled=not st.session_state.get("ask_reopen_pick"))
+
+
 def _new_conversation() -> None:
+    st.session_state.pop("ask_conversation_id", None)
+    st.session_state.pop("ask_conversation_name", None)
     st.session_state["ask_turns"] = []
     st.session_state["ask_councils"] = []
     st.session_state.pop("ask_councils_edited", None)
@@ -168,12 +278,14 @@ def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
             return
         if not found:
             st.info("No sentence answers the question directly; these are the closest paragraphs.")
+        ui_summary.show(turn, t)
         st.markdown(answer_markdown_text(res.answer.text))
         st.caption(f"{len(res.evidence)} paragraphs quoted below · found in {res.timing_ms:.0f} ms")
         ui.export_buttons(res.question, lambda: answer_docx(res), lambda: answer_markdown(res), key=f"ask{t}")
         by_ev = sentences_by_evidence(res.answer, len(res.evidence))
         st.markdown("#### Evidence")
         for i, e in enumerate(res.evidence):
+            ui_summary.anchor(t, i + 1)
             ui.evidence_card(e, i + 1, by_ev.get(i, []), key=f"{t}_{i}", store=searcher.store)
         if res.recommendations:
             with st.expander(f"Recommendations on this question ({len(res.recommendations)})", expanded=True):
@@ -188,7 +300,9 @@ def render() -> None:
     if searcher is None:
         return
     filters = sidebar(searcher)
+    ui_summary.settings_panel()
     turns: list[dict[str, Any]] = st.session_state.setdefault("ask_turns", [])
+    conversations_panel(turns)
     if not turns:
         n = len(searcher.reports)
         st.markdown(f"Ask a question in plain English about the **{n} indexed reports** "
@@ -211,6 +325,7 @@ def render() -> None:
         with ui.friendly_errors("answering the question"):
             res = searcher.ask(turns[widen]["result"].question, k=filters["k"])
             turns.append({"result": res})
+            keep_turn(res)
             st.session_state["ask_pending_councils"] = list(res.query.councils)
             st.rerun()
     question = question or example
@@ -224,5 +339,6 @@ def render() -> None:
                     st.warning(str(e))
                     return
             turns.append({"result": res})
+            keep_turn(res)
             st.session_state["ask_pending_councils"] = list(res.query.councils)
             st.rerun()

@@ -28,6 +28,7 @@ MODEL_ENV = "INSPECTIONS_LLM_MODEL"
 KEY_ENV = "INSPECTIONS_LLM_API_KEY"
 TIMEOUT_ENV = "INSPECTIONS_LLM_TIMEOUT"
 PARAGRAPHS_ENV = "INSPECTIONS_LLM_PARAGRAPHS"
+MAX_TOKENS_ENV = "INSPECTIONS_LLM_MAX_TOKENS"
 DEFAULT_TIMEOUT = 30.0     # seconds to connect, and to wait for each next piece of the answer
 DEFAULT_PARAGRAPHS = 6     # the top evidence paragraphs sent (each is a card the answer can cite)
 MAX_TOKENS = 350           # a short answer: four or five sentences
@@ -57,13 +58,14 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
-        """Settings from INSPECTIONS_LLM_URL, _MODEL, _API_KEY, _TIMEOUT (seconds) and _PARAGRAPHS; a timeout or
-        paragraph count that is not a number raises ValueError naming the variable (never its neighbours)."""
+        """Settings from INSPECTIONS_LLM_URL, _MODEL, _API_KEY, _TIMEOUT (seconds), _PARAGRAPHS and _MAX_TOKENS;
+        a number that is not one raises ValueError naming the variable (never its neighbours' values)."""
         env = os.environ if env is None else env
         return cls(url=(env.get(URL_ENV) or "").strip(), model=(env.get(MODEL_ENV) or "").strip(),
                    api_key=(env.get(KEY_ENV) or "").strip(),
                    timeout=_number(env, TIMEOUT_ENV, DEFAULT_TIMEOUT, float),
-                   paragraphs=int(_number(env, PARAGRAPHS_ENV, DEFAULT_PARAGRAPHS, int)))
+                   paragraphs=int(_number(env, PARAGRAPHS_ENV, DEFAULT_PARAGRAPHS, int)),
+                   max_tokens=int(_number(env, MAX_TOKENS_ENV, MAX_TOKENS, int)))
 
     @property
     def configured(self) -> bool:
@@ -109,7 +111,7 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type) -> fl
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number ({'seconds' if kind is float else 'paragraphs'}), "
+        raise ValueError(f"{name} must be a {'number of seconds' if kind is float else 'whole number'}, "
                          f"not {raw!r}") from None
     if value <= 0:
         raise ValueError(f"{name} must be more than 0, not {raw!r}")

@@ -73,7 +73,7 @@ def running_smollm2(n_ctx: int = 4096) -> Iterator[str]:
         params.model.path = str(smollm2_gguf())
         params.hostnames = ["127.0.0.1"]
         params.port = free_port()
-        params.model_alias = SMOLLM2_MODEL
+        params.model_alias = {SMOLLM2_MODEL}  # a set of names in this llama.cpp
         params.n_ctx = n_ctx
         params.n_parallel = 1
         threads = max(1, min(2, os.cpu_count() or 1))
@@ -112,7 +112,7 @@ class Replay:
     delay: float = 0.0
     url: str = ""
     requests: list[dict[str, Any]] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)  # names lower case
     stop: threading.Event = field(default_factory=threading.Event)
 
     def text_for(self, messages: list[dict[str, str]]) -> str:
@@ -146,7 +146,7 @@ def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             replay.requests.append(body)
-            replay.headers.append(dict(self.headers))
+            replay.headers.append({k.lower(): v for k, v in self.headers.items()})
             if replay.delay and replay.stop.wait(replay.delay):
                 return
             if replay.status != 200:
