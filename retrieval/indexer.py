@@ -2,13 +2,17 @@
 whole, replace a changed file's old report, and tell the user every file's outcome.
 
 Parsing (pypdf, pure Python) runs in a process pool while this process embeds, so on two cores the slower of the two
-sets the pace rather than their sum.
+sets the pace rather than their sum. The pool's workers end with the ingest however it ends: Ctrl-C stops them (and
+the next run carries on from what was written), and a parent killed outright (kill -9, a closed terminal, a test
+runner timing out) takes them with it instead of leaving them parsing for nobody.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -95,6 +99,99 @@ def ingest_lock(store: Store, wait_for: bool = True, notice: Callable[[str], Non
 
 def source_key(path: str | Path) -> str:
     return str(Path(path).resolve())
+
+
+PARENT_POLL_SECONDS = 1.0
+
+
+def _parent_alive(parent: int) -> bool:
+    if os.name == "posix":
+        return os.getppid() == parent  # an orphan is re-parented (to init or a subreaper)
+    import ctypes  # Windows: the parent's process handle is signalled once it has exited
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
+    if not handle:
+        return False
+    try:
+        return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if not _parent_alive(parent):
+            os._exit(1)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Pool initializer. Ctrl-C is left to the parent (it stops the pool); on Linux the kernel kills the worker when
+    the parent dies (PR_SET_PDEATHSIG), and everywhere a watcher thread exits it within a second or so of the
+    parent's death."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back at start-up (_sigint_held)
+    except (ValueError, OSError):
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if not _parent_alive(parent):  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back while the pool may start a worker: a child starts with its parent's signal mask, so a
+    Ctrl-C during its start-up (before the initializer ignores it) waits, and is then ignored, instead of printing
+    a traceback from half-imported modules. The parent gets its Ctrl-C a moment later."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks (and no SIGINT to a process group)
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextmanager
+def _parsing_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, when the ingest is interrupted, drops its queue and stops its workers at once (a
+    worker halfway through a PDF has nothing worth finishing) instead of parsing everything already submitted."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                               initializer=_end_with_parent, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.join(timeout=5)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextmanager
+def _writer_thread() -> Iterator[ThreadPoolExecutor]:
+    """The one writer thread; interrupted, it finishes the write in progress and drops the queued ones."""
+    writer = ThreadPoolExecutor(max_workers=1)
+    try:
+        yield writer
+    except BaseException:
+        writer.shutdown(wait=True, cancel_futures=True)
+        raise
+    writer.shutdown(wait=True)
 
 
 def _parse(path: str) -> tuple[str, ParsedReport | None, str, float]:
@@ -191,7 +288,6 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
         embedder = None
         n_workers = workers or min(2, max(1, (os.cpu_count() or 2)))
         if todo:
-            ctx = mp.get_context("spawn")
             writes: list = []  # (future, path, parsed): at most WRITE_QUEUE reports waiting to be written
 
             def write_one(parsed: ParsedReport, pv: np.ndarray, rv: np.ndarray, path: str) -> tuple[list, float]:
@@ -219,8 +315,7 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                                    paragraphs=len(parsed.paragraphs), pages=rep.pages))
 
             # Parsing in worker processes, embedding here, writing in a thread: the three overlap.
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool, \
-                    ThreadPoolExecutor(max_workers=1) as writer:
+            with _parsing_pool(n_workers) as pool, _writer_thread() as writer:
                 # the model loads (seconds) while the workers parse the first files
                 loading = writer.submit(embedder_factory or _default_embedder)
                 queue = list(todo)
@@ -228,7 +323,8 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                 ready: list[tuple[str, ParsedReport]] = []
                 while queue or running:
                     while queue and len(running) < n_workers * 3:
-                        running.add(pool.submit(_parse, queue.pop(0)[0]))
+                        with _sigint_held():  # submit starts the workers
+                            running.add(pool.submit(_parse, queue.pop(0)[0]))
                     done, running = wait(running, return_when=FIRST_COMPLETED)
                     for fut in done:
                         path, parsed, why, secs = fut.result()
