@@ -23,6 +23,7 @@ PAGES = [
     st.Page("views/plan.py", title="Action plan", icon=":material/assignment_turned_in:"),
     st.Page("views/profile.py", title="Council profile", icon=":material/timeline:"),
     st.Page("views/themes.py", title="Themes", icon=":material/travel_explore:"),
+    st.Page("views/outcomes.py", title="Outcomes", icon=":material/leaderboard:"),
     st.Page("views/library.py", title="Library", icon=":material/library_books:"),
 ]
 

@@ -137,7 +137,10 @@ def render() -> None:
         m3.metric("Paragraphs", sum(int(r.get("paragraphs") or 0) for r in reports))
         rows = [{"Council": r.get("council"), "Kind": ui.KIND_LABELS.get(r.get("kind"), r.get("kind")),
                  "Framework": ui.FRAMEWORK_LABELS.get(r.get("framework"), r.get("framework") or ""),
-                 "Published": r.get("published") or "", "Pages": r.get("pages"), "Paragraphs": r.get("paragraphs"),
+                 "Published": r.get("published") or "", "Inspection start": r.get("inspection_start") or "",
+                 "Inspection end": r.get("inspection_end") or "", "Inspection type": r.get("inspection_type") or "",
+                 "Lead inspector": r.get("lead_inspector") or "", "Pages": r.get("pages"),
+                 "Paragraphs": r.get("paragraphs"),
                  "Recommendations": r.get("recommendations"), "Judgements": len(r.get("judgements") or []),
                  "File": Path(r.get("source") or "").name, "Report id": r["report_id"]}
                 for r in sorted(reports, key=lambda r: (r.get("council") or "", r.get("published") or ""))]

@@ -110,8 +110,12 @@ def render() -> None:
                 st.dataframe(df, hide_index=True, width="stretch",
                              column_config={"Recommendation": st.column_config.TextColumn(width="large")})
         st.subheader("Reports")
+        full = searcher.reports  # the index records carry the inspection fields
         st.dataframe(pd.DataFrame([{"Published": r.get("published") or "",
                                     "Kind": ui.KIND_LABELS.get(r.get("kind"), r.get("kind")),
+                                    **{label: full.get(r["report_id"], {}).get(k) or "" for label, k in (
+                                        ("Inspection start", "inspection_start"), ("Inspection end", "inspection_end"),
+                                        ("Inspection type", "inspection_type"), ("Lead inspector", "lead_inspector"))},
                                     "Title": r.get("title") or "", "Pages": r.get("pages"),
                                     "Paragraphs": r.get("paragraphs")} for r in p["reports"]]),
                      hide_index=True, width="stretch")
