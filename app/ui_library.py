@@ -1,4 +1,5 @@
-"""Library: the indexed reports, and an upload box that adds PDFs, Word documents and text files to the index.
+"""Library: the indexed reports, an upload box that adds PDFs, Word documents and text files to the index, and the
+"Get reports from Ofsted" panel (app/ui_fetch.py).
 
 Uploads are saved under generated names (the file's own hash), in an `uploads` folder inside the index folder: the
 name a user's browser sends is shown back to them but never used as a path.
@@ -146,6 +147,9 @@ def render() -> None:
                 for r in sorted(reports, key=lambda r: (r.get("council") or "", r.get("published") or ""))]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.subheader("Add reports")
+    from app import ui_fetch
+
+    ui_fetch.render(searcher)
     st.markdown(f"Upload Ofsted inspection reports (PDF) or council reports (PDF, Word .docx, .txt or .md), up to "
                 f"{max_bytes() // (1024 * 1024)} MB each. Council, dates and kind are read from the text, so the "
                 "file names do not matter. A file already indexed is skipped.")

@@ -350,3 +350,32 @@ def test_ctrl_c_mid_download_stops_cleanly_and_the_next_run_carries_on(tmp_path)
     assert "1 downloaded (0 already here); 1 reports added to the index" in p.stdout
     kept = tmp_path / "dl" / "herefordshire" / "50200000.pdf"
     assert kept.read_bytes() == PDF["heref2022"].read_bytes()
+
+
+def test_library_panel_gets_reports_with_a_progress_bar(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    site = OfstedSite({"80469": ("Herefordshire Council", [
+        ("50200000", "Children's services inspection, pdf - 21 September 2022")])},
+        {"50200000": PDF["heref2022"].read_bytes()})
+    monkeypatch.setenv("INSPECTIONS_INDEX", str(tmp_path / "idx"))
+    monkeypatch.setenv("INSPECTIONS_FETCH_RATE", FAST["INSPECTIONS_FETCH_RATE"])
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    with site.running():
+        at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=240)
+        at.run()
+        at.switch_page("views/library.py").run()
+        assert not at.exception
+        assert any(e.label == "Get reports from Ofsted" for e in at.expander)
+        next(t for t in at.text_input if t.label == "Report site").set_value(site.url).run()
+        next(b for b in at.button if b.label == "Get reports").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == \
+        ["Last run: 1 providers, 1 publications listed, 1 chosen; 1 downloaded (0 already here); "
+         "1 reports added to the index."]
+    added = at.dataframe[-1].value
+    assert list(added["Council"]) == ["Herefordshire"]
+    assert (tmp_path / "idx" / "ofsted" / "herefordshire" / "50200000.pdf").is_file()
+    assert site.file_requests("50200000") == [""]
+    assert len(at.dataframe) >= 2  # the library's table now lists the report as well
