@@ -176,73 +176,104 @@ def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: 
 
 
 # ---- raised before: the same point made by an earlier report --------------------------------------------------------
-# Areas of practice a recommendation can be about. A recommendation's *subject* (what it says must improve, before
-# "so that", "to ensure" ...) names its area; the purpose clause often names another ("assessments ... to inform
-# plans") and does not make it a recommendation about plans.
+# Areas of practice a recommendation can be about, as inspectors name them. Two recommendations make the same point
+# when their subjects (what they say must improve, without the purpose clause: "assessments ... so that they inform
+# plans" is about assessments, not plans) name an area in common, the model finds the two texts close enough, and
+# neither is about a focus (ethnicity and culture, disability, domestic abuse ...) the other never mentions.
 AREAS: dict[str, str] = {
-    "assessment": r"\bassess(?:ment|ments|ing)\b(?! of (?:need|risk) for (?:adoption|foster))",
-    "plans": r"\b(?:child in need|child protection|care|children'?s|written|individual)?\s*plans?\b(?! ?(?:ning|ned))|"
-             r"\bplanning\b",
+    "assessment": r"(?<!health )(?<!health and )(?<!needs )\bassess(?:ment|ments|ing)\b(?! of (?:need|risk) for (?:adoption|foster))",
+    "plans": r"(?<!pathway )(?<!education )(?<!safety )\bplans?\b|(?<!pathway )(?<!transition )(?<!permanence )\bplanning\b",
     "pathway": r"\bpathway plan",
+    "transition": r"\btransition planning\b|\bplanning for (?:their )?transition",
     "pep": r"\bpersonal education plans?\b|\bpeps?\b|\bpep['’]s\b",
     "supervision": r"\bsupervision\b",
-    "oversight": r"\bmanage(?:ment|rial|rs?)\b[^.;]{0,40}\b(?:oversight|decision|direction|scrutiny|grip)|"
-                 r"\boversight\b",
-    "quality_assurance": r"\bquality assurance\b|\baudit(?:s|ing)?\b|\bperformance (?:data|information|management)\b|"
-                         r"\blearning from\b",
+    "oversight": r"\boversight\b|\bmanage(?:ment|rial|rs?)\b[^.;]{0,40}\b(?:decision|direction|scrutiny|grip)",
+    "quality_assurance": r"\bquality assurance\b|\baudit(?:s|ing)?\b|\bperformance (?:data|information|management|"
+                         r"monitoring|reporting)\b|\bperformance and quality\b",
+    "risk": r"\b(?:identif\w+|recogni\w+|response to|respond to|understanding of|analysis of)\s+(?:of\s+)?"
+            r"(?:and (?:the )?response to\s+)?risks?\b|\brisk assessments?\b|\bassessments? of risk",
     "return_home": r"\breturn(?:[- ]home)? (?:home )?interviews?\b",
-    "missing": r"\bmissing\b",
+    "missing": r"\bmissing from (?:home|care|education)\b|\bgo(?:es)? missing\b|\bmissing children\b",
     "exploitation": r"\bexploit(?:ation|ed)\b|\bcse\b|\bcce\b|\bcounty lines\b",
-    "education": r"\bvirtual school\b|\beducation(?:al)?\b|\bschool\b|\battendance\b|\bexclu(?:sion|ded)\b",
-    "health": r"\bhealth assessments?\b|\bhealth (?:needs|histor)|\bemotional (?:and|&) mental health\b|\bcamhs\b|"
-              r"\bmental health\b",
+    "education": r"\bvirtual school\b|\beducation(?:al)? (?:attainment|outcomes|progress|support)\b|\battendance\b|"
+                 r"\bexclu(?:sion|ded)\b|\bschool\b",
+    "health": r"\bhealth (?:assessments?|needs|histor\w*)\b|\bemotional (?:and|&) mental health\b|\bcamhs\b|"
+              r"\bmental health\b|\bdent(?:al|istry)\b",
     "homeless": r"\bhomeless",
-    "lado": r"\blado\b|\bdesignated officer\b|\ballegations? against\b",
+    "lado": r"\blado\b|\bdesignated officer\b|\ballegations? (?:of [a-z ]{0,20})?against\b|\ballegations of "
+            r"professional",
     "private_fostering": r"\bprivate(?:ly)? fost",
     "early_help": r"\bearly help\b",
-    "front_door": r"\bfront door\b|\bmash\b|\bcontacts?\b|\breferrals?\b|\bthresholds?\b|\bfirst response\b",
-    "strategy": r"\bstrategy (?:meetings?|discussions?)\b|\bsection 47\b|\bs47\b|\bchild protection enquir",
-    "pre_proceedings": r"\bpre-? ?proceedings\b|\bpublic law outline\b|\bplo\b|\bletters? before\b|\bcare proceedings\b|"
-                       r"\bcourt\b",
+    "front_door": r"\bfront door\b|\bmash\b|\bcontacts\b|\breferrals?\b|\bthresholds?\b|\bfirst response\b",
+    "strategy": r"\bstrategy (?:meetings?|discussions?)\b",
+    "s47": r"\bsection 47\b|\bs47\b|\bchild protection enquir",
+    "cp_meetings": r"\bchild protection conferences?\b|\bcore groups?\b|\bmulti-?agency (?:meetings|child protection|"
+                   r"work)\b|\bchild in need reviews\b",
+    "pre_proceedings": r"\bpre-? ?proceedings\b|\bpublic law outline\b|\bplo\b|\bletters? before\b|"
+                       r"\bcare proceedings\b",
     "permanence": r"\bpermanen(?:ce|t)\b|\badopt(?:ion|ive|ers?)\b|\bspecial guardian|\blong-?term foster",
-    "sufficiency": r"\bsufficiency\b|\bplacements?\b|\bunregistered\b|\bunregulated\b|\bhomes? for children\b",
-    "foster_carers": r"\bfoster(?:ing)? carers?\b|\bfostering\b",
+    "sufficiency": r"\bsufficiency\b|\bsufficient (?:suitable )?(?:placements|homes|accommodation)\b|"
+                   r"\bplacements? (?:choice|options|sufficiency)\b|\bunregistered\b|\bunregulated\b|"
+                   r"\bfostering capacity\b|\bplacement choice\b",
+    "residential": r"\bresidential\b|\bchildren['’]s homes\b",
+    "foster_carers": r"\bfoster(?:ing)? carers?\b|(?<!private )(?<!privately )\bfostering (?:service|households|"
+                     r"capacity)",
     "connected_carers": r"\bconnected (?:persons?|carers?)\b|\bkinship\b|\bfamily and friends\b|\bregulation 24\b",
-    "care_leavers": r"\bcare leavers?\b|\bleaving care\b|\bpersonal advis",
     "accommodation": r"\baccommodation\b|\bhousing\b|\bbed and breakfast\b",
     "employment": r"\bemployment\b|\bneet\b|\bapprenticeship|\bcareers?\b",
-    "iro": r"\biros?\b|\bindependent reviewing\b|\bchild protection chairs?\b|\bconference chairs?\b|\breviews?\b",
-    "voice": r"\bvoice\b|\bwishes and feelings\b|\bviews\b|\bparticipat|\bdirect work\b|\binfluence\b|\bfeedback\b",
+    "iro": r"\biros?\b|\bindependent reviewing\b|\b(?:child protection|conference) chairs?\b",
+    "voice": r"\bvoices?\b|\bwishes and feelings\b|\bparticipat\w+|\bdirect work\b|\binfluence\b",
     "advocacy": r"\badvoca(?:cy|tes?)\b|\bindependent visitors?\b",
-    "identity": r"\bidentity\b|\bethnic|\bcultur(?:e|al)\b|\bdiversity\b|\breligio|\bheritage\b|\blife ?story\b",
-    "disabled": r"\bdisab(?:led|ility|ilities)\b|\bsend\b",
-    "workforce": r"\bworkforce\b|\bcaseloads?\b|\bsocial workers? (?:stability|turnover)|\bchanges? of social worker|"
-                 r"\bstaff(?:ing)?\b|\brecruit|\bretention\b|\bagency (?:staff|workers)\b|\bturnover\b",
-    "recording": r"\brecord(?:s|ing|ed)?\b|\bcase (?:files?|notes)\b|\bchronolog",
+    "identity": r"\bidentity\b|\bethnic|\bcultur(?:e|al)\b|\bdiversity\b|\bdiverse needs\b|\breligio",
+    "life_story": r"\blife[- ]?story\b|\blife histor|\bunderstand (?:their|the) (?:life )?histor",
+    "disabled": r"\bdisab(?:led|ility|ilities)\b",
+    "workforce": r"\bworkforce\b|\bcaseloads?\b|\bsocial work capacity\b|\bsufficient capacity\b|"
+                 r"\bchanges? of social worker|\bstaffing\b|\brecruit|\bretention\b|\bagency (?:staff|workers)\b|"
+                 r"\bturnover\b|\ballocation of cases\b",
+    "recording": r"\brecord(?:s|ing)\b|\bcase (?:files?|notes)\b|\bchronolog|\bwritten records?\b",
     "domestic_abuse": r"\bdomestic (?:abuse|violence)\b",
     "neglect": r"\bneglect\b",
-    "out_of_hours": r"\bout[- ]of[- ]hours\b|\bemergency duty\b",
+    "out_of_hours": r"\bout[- ]of[- ]hours\b|\bemergency duty\b|\boutside (?:of )?(?:normal )?office hours\b",
     "corporate_parenting": r"\bcorporate parent",
-    "partnership": r"\bpartners(?:hip)?\b|\bmulti-?agency\b|\bsafeguarding (?:children )?(?:board|partnership)\b",
     "family_time": r"\bfamily time\b|\bcontact with (?:their )?(?:birth )?famil|\bsiblings?\b",
     "young_carers": r"\byoung carers?\b",
     "youth_justice": r"\byouth (?:justice|offending)\b|\bcustody\b",
-    "sixteen_plus": r"\b16[- ]and 17[- ]year[- ]olds?\b|\b16- and 17-year-olds\b|\b16 and 17\b",
+    "visits": r"\bvisits?\b(?! to (?:children['’]s homes|schools))|\bvisiting\b",
+    "care_leavers": r"\bcare leavers?\b|\bleaving care\b|\bcare[- ]experienced\b",
+    "care_leaver_support": r"\bpersonal advis|\bleaving care (?:service|support)\b|\bcare leaving support\b|"
+                           r"\blocal offer\b|\bentitlements\b",
 }
+# Who a recommendation is about, not what must improve: never enough on its own to say two make the same point.
+POPULATIONS = {"disabled", "care_leavers"}
+# A point about one of these is a different point from one that never mentions it ("assessments that consider
+# culture and ethnicity" is not "the quality of assessments").
+FOCUS = {"identity", "disabled", "domestic_abuse", "neglect", "health", "exploitation", "missing", "private_fostering",
+         "homeless", "lado", "young_carers", "youth_justice", "out_of_hours", "advocacy",
+         "corporate_parenting", "residential", "employment", "education"}
+# A subject about the record of something is about recording, whatever is recorded.
+META = {"recording"}
 _AREA_RX = {k: re.compile(v, re.I) for k, v in AREAS.items()}
-_LEAD_IN = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:the local authority|leaders|the council|senior managers|managers)?\s*"
-                      r"(?:should|must|needs? to)?\s*(?:ensure|improve|strengthen|develop|increase|review|address|"
-                      r"make sure|embed|establish|continue to|take action to|implement|prioritise)?\s*(?:that)?\s*",
-                      re.I)
-_PURPOSE = re.compile(r"\b(?:so that|so they|in order to|to ensure|to make sure|to inform|that informs?|which "
-                      r"informs?|to support|to help|to enable|to improve|to promote|to reduce|to identify|and that "
-                      r"they|ensuring that|resulting in|leading to)\b|[;:]|\.\s", re.I)
+_LEAD_IN = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:(?:the|all)?\s*[\w ,'’-]{0,60}?\b(?:should|must|needs? to)\s+)?"
+                      r"(?:(?:urgently|further|continue to|take action to|continue)\s+)?(?:(?:accelerate|expedite|progress|"
+                      r"develop|deliver) plans to\s+)?(?:ensure|improve|strengthen|"
+                      r"develop|increase|review|address|make sure|embed|establish|implement|prioriti[sz]e|monitor|"
+                      r"reduce|enhance|expedite|identify|undertake)?\s*(?:and (?:improve|increase|then increase)\s+)?"
+                      r"(?:that\s+)?", re.I)
+_PURPOSE = re.compile(r"\b(?:so that|so they|so this|so children|in order to|to ensure|to make sure|to inform|that "
+                      r"informs?|which informs?|to support|to help|to enable|to improve|to promote|to reduce|to "
+                      r"identify|to provide|to meet|to drive|in driving|to gain|to achieve|to offer|and that they|"
+                      r"ensuring that|resulting in|leading to|because|in (?:progressing|driving|moving|supporting|helping|"
+                      r"ensuring|achieving|improving|reducing|addressing))\b|[;:]", re.I)
 
 
-def subject(text: str) -> str:
-    """What a recommendation says must improve: its words before the purpose clause ("so that ...", "to ensure
-    ..."), without the lead-in ("Ensure that", "The local authority should")."""
-    s = _LEAD_IN.sub("", (text or "").strip(), count=1)
+def sentences_of(text: str) -> list[str]:
+    return [x for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", (text or "").strip()) if x.strip()]
+
+
+def subject(sentence: str) -> str:
+    """What a recommendation's sentence says must improve: its words before the purpose clause ("so that ...",
+    "to ensure ..."), without the lead-in ("Ensure that", "The virtual school should improve")."""
+    s = _LEAD_IN.sub("", (sentence or "").strip(), count=1)
     m = _PURPOSE.search(s, 12)
     return s[:m.start()] if m else s
 
@@ -251,11 +282,42 @@ def areas(text: str) -> set[str]:
     return {k for k, rx in _AREA_RX.items() if rx.search(text or "")}
 
 
+_TAIL = re.compile(r"\b(?:including|in particular|particularly|such as|especially|for example|as well as)\b", re.I)
+
+
+def _heads(text: str) -> list[tuple[str, str]]:
+    """Each sentence's subject, and its head (the subject before "including ...", "particularly ...")."""
+    out = []
+    for sent in sentences_of(text) or [text]:
+        subj = subject(sent)
+        out.append((subj, _TAIL.split(subj)[0]))
+    return out
+
+
 def primary_areas(text: str) -> set[str]:
-    """The areas of practice a recommendation is about (those named in its subject; all it names when its subject
-    names none)."""
-    a = areas(subject(text))
-    return a or areas(text)
+    """The areas of practice a recommendation is about: those its sentences' subjects name (all it names when the
+    subjects name none); a subject whose head is about the record of things is about recording alone."""
+    out: set[str] = set()
+    for subj, head in _heads(text):
+        got = areas(subj)
+        meta = areas(head) & META
+        if meta and not (areas(head) - META - POPULATIONS):
+            got = meta
+        out |= got
+    return out or areas(text)
+
+
+def head_focus(text: str) -> tuple[set[str], set[str]]:
+    """The focuses ("assessments that consider ethnicity") and the only groups of children ("care leavers get
+    timely support") a recommendation's heads name: a recommendation headed by one of them is about that."""
+    focus: set[str] = set()
+    groups: set[str] = set()
+    for _subj, head in _heads(text):
+        got = areas(head)
+        focus |= got & FOCUS
+        if not re.search(r"\bchild(?:ren)?\b|\byoung people\b", head, re.I):
+            groups |= got & POPULATIONS
+    return focus, groups
 
 
 _BOARD = re.compile(r"\b(?:lscb|[a-z]{0,4}scb|safeguarding children(?:'s)? board|board|safeguarding partnership)\b", re.I)
@@ -273,30 +335,44 @@ class Link:
     similarity: float
 
 
-# Thresholds (bench/plan_check.py on bench/labels/recurrence_own.jsonl): a pair needs SIM_AREA with a shared
-# subject area, or SIM_ALONE without one.
-SIM_AREA = 0.55
+# Thresholds (bench/plan_check.py --texts --sweep on bench/labels/recurrence_own.jsonl): a pair needs SIM_AREA with
+# an area of practice in common, or SIM_ALONE without one.
+SIM_AREA = 0.35
 SIM_ALONE = 0.80
+
+
+def same_point(a: str, b: str, similarity: float) -> bool:
+    """Whether two recommendations make the same point (see AREAS): an area of practice in common in their
+    subjects, the model's similarity above SIM_AREA (or above SIM_ALONE whatever the areas), and neither headed by a
+    focus or group of children the other never mentions."""
+    if similarity >= SIM_ALONE:
+        return True
+    if similarity < SIM_AREA:
+        return False
+    if not (primary_areas(a) & primary_areas(b)) - POPULATIONS:
+        return False
+    for x, y in ((a, b), (b, a)):
+        whole = areas(y)
+        focus, groups = head_focus(x)
+        if (focus and not focus & whole) or (groups and not groups & whole):
+            return False
+    return True
 
 
 def recurrence(latest: list[dict[str, Any]], earlier: list[dict[str, Any]], latest_vecs: np.ndarray,
                earlier_vecs: np.ndarray) -> list[Link]:
-    """Which earlier recommendations make the same point as each latest one: the same area of practice (a subject
-    area in common) and the same kind of weakness (the model's similarity of the two texts above a bar); a very
-    close pair of texts counts without the area check. Recommendations to a safeguarding board are compared only
-    with the board's."""
+    """Which earlier recommendations make the same point as each latest one (`same_point`). Recommendations to a
+    safeguarding board are compared only with the board's."""
     if not latest or not earlier:
         return []
     sims = latest_vecs @ earlier_vecs.T
-    lp = [primary_areas(r["text"]) for r in latest]
-    ep = [primary_areas(r["text"]) for r in earlier]
     out = []
     for i, a in enumerate(latest):
         for j, b in enumerate(earlier):
             if _to_board(a) != _to_board(b):
                 continue
             s = float(sims[i, j])
-            if s >= SIM_ALONE or (s >= SIM_AREA and lp[i] & ep[j]):
+            if same_point(a["text"], b["text"], s):
                 out.append(Link(i, j, s))
     return out
 

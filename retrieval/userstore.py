@@ -89,9 +89,13 @@ class UserStore:
         except sqlite3.Error as e:
             raise UserStoreError(f"cannot open the user store {self.path}: {e}") from None
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a power cut loses at most the last commits
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL: a power cut loses at most the last commits
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise UserStoreError(f"{self.path} is not a usable SQLite file ({e}); move it away or set {ENV}") from None
         return conn
 
     @contextmanager
@@ -428,3 +432,78 @@ def change_log(store: UserStore, key: ItemKey) -> list[dict[str, Any]]:
             return []
         return [dict(r) for r in conn.execute("SELECT field, value, author, changed_at FROM plan_changes "
                                               "WHERE item_id = ? ORDER BY id", (row["id"],))]
+
+
+# ---- conversations: the Ask page's chats, kept so they reopen after a reload or restart ----------------------
+register_schema("conversations", [
+    """
+    CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at TEXT NOT NULL,
+                                updated_at TEXT NOT NULL);
+    CREATE TABLE conversation_turns (conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+                                     seq INTEGER NOT NULL, question TEXT NOT NULL, councils TEXT NOT NULL,
+                                     answer TEXT NOT NULL, asked_at TEXT NOT NULL,
+                                     PRIMARY KEY (conversation_id, seq))
+    """,
+])
+
+
+def save_turn(store: UserStore, conversation_id: int | None, question: str, councils: list[str],
+              answer: dict[str, Any], name: str | None = None) -> int:
+    """Add one question and its answer (the ask JSON) to a conversation, creating it (named after its first
+    question unless named) when `conversation_id` is None; returns the conversation's id."""
+    import json
+
+    now = _now()
+    with store.transaction() as tx:
+        if conversation_id is None or tx.execute("SELECT 1 FROM conversations WHERE id = ?",
+                                                 (conversation_id,)).fetchone() is None:
+            title = (name or question or "Conversation").strip()
+            title = title if len(title) <= 80 else title[:80].rsplit(" ", 1)[0] + " …"
+            conversation_id = tx.execute("INSERT INTO conversations (name, created_at, updated_at) VALUES (?, ?, ?)",
+                                         (title, now, now)).lastrowid
+        seq = tx.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM conversation_turns WHERE conversation_id = ?",
+                         (conversation_id,)).fetchone()[0]
+        tx.execute("INSERT INTO conversation_turns (conversation_id, seq, question, councils, answer, asked_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (conversation_id, seq, question, json.dumps(list(councils)),
+                                                 json.dumps(answer, ensure_ascii=False), now))
+        tx.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+    return int(conversation_id)
+
+
+def rename_conversation(store: UserStore, conversation_id: int, name: str) -> None:
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("a conversation needs a name")
+    with store.transaction() as tx:
+        tx.execute("UPDATE conversations SET name = ?, updated_at = ? WHERE id = ?", (name, _now(), conversation_id))
+
+
+def list_conversations(store: UserStore) -> list[dict[str, Any]]:
+    """Saved conversations, most recently used first, with how many questions each holds."""
+    with store.reading() as conn:
+        return [dict(r) for r in conn.execute(
+            "SELECT c.id, c.name, c.created_at, c.updated_at, COUNT(t.seq) AS turns FROM conversations c "
+            "LEFT JOIN conversation_turns t ON t.conversation_id = c.id GROUP BY c.id "
+            "ORDER BY c.updated_at DESC, c.id DESC")]
+
+
+def load_conversation(store: UserStore, conversation_id: int) -> dict[str, Any] | None:
+    """A conversation with its turns in order: question, councils it was limited to, the answer as saved."""
+    import json
+
+    with store.reading() as conn:
+        row = conn.execute("SELECT id, name, created_at, updated_at FROM conversations WHERE id = ?",
+                           (conversation_id,)).fetchone()
+        if row is None:
+            return None
+        turns = [{"question": t["question"], "councils": json.loads(t["councils"]), "answer": json.loads(t["answer"]),
+                  "asked_at": t["asked_at"]}
+                 for t in conn.execute("SELECT question, councils, answer, asked_at FROM conversation_turns "
+                                       "WHERE conversation_id = ? ORDER BY seq", (conversation_id,))]
+    return {**dict(row), "turns": turns}
+
+
+def delete_conversation(store: UserStore, conversation_id: int) -> None:
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM conversation_turns WHERE conversation_id = ?", (conversation_id,))
+        tx.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
