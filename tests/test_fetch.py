@@ -38,6 +38,7 @@ class OfstedSite:
         self.files = files  # file id -> bytes (an HTML page for a file served in place of a PDF)
         self.page_size = page_size  # the site may show fewer rows than asked for
         self.fail_once: set[str] = set()  # request paths (with query) that answer 500 the first time
+        self.busy_once: dict[str, int] = {}  # request paths that answer 429 with this Retry-After the first time
         self.drop_once: set[str] = set()  # file ids whose first download is cut off half way
         self.stall: set[str] = set()  # file ids that send half and then wait (until `release` is set)
         self.release = threading.Event()
@@ -45,6 +46,7 @@ class OfstedSite:
         self.provider_links = True
         self.publication_links = True
         self.requests: list[tuple[str, str]] = []  # (path with query, Range header)
+        self.times: dict[str, list[float]] = {}  # path with query -> when each request for it came
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
 
@@ -98,9 +100,14 @@ class OfstedSite:
                 rng = self.headers.get("Range", "")
                 with site.lock:
                     site.requests.append((self.path if parts.query else parts.path, rng))
+                    site.times.setdefault(self.path, []).append(time.monotonic())
                     if self.path in site.fail_once:
                         site.fail_once.discard(self.path)
                         return self.send(500, b"<html><body>Internal error</body></html>", "text/html")
+                    if self.path in site.busy_once:
+                        wait = site.busy_once.pop(self.path)
+                        return self.send(429, b"<html><body>Too many requests</body></html>", "text/html",
+                                         {"Retry-After": str(wait)})
                 if parts.path == "/search":
                     return self.send(200, site.search_page(parse_qs(parts.query, keep_blank_values=True)).encode(),
                                      "text/html; charset=utf-8")
@@ -204,6 +211,7 @@ def first_run(tmp_path_factory):
         first_search = "/search?q=&location=&lat=&lon=&radius=&level_1_types=3&level_2_types%5B%5D=12&start=0&rows=100"
         site.fail_once.add(first_search)
         site.drop_once.add("50200000")
+        site.busy_once["/provider/44/80469"] = 2
         first = fetch_cli(site.url, tmp, "--since", "2015-01-01", "--json")
         seen_first = list(site.requests)
         site.requests.clear()
@@ -213,7 +221,8 @@ def first_run(tmp_path_factory):
         visits = fetch_cli(site.url, tmp, "--kinds", "visits", "--json")
         seen_visits = list(site.requests)
     return {"tmp": tmp, "first": first, "second": second, "visits": visits, "requests": seen_first,
-            "requests_second": seen_second, "requests_visits": seen_visits, "first_search": first_search}
+            "requests_second": seen_second, "requests_visits": seen_visits, "first_search": first_search,
+            "times": site.times}
 
 
 def _requests_for(requests, file_id: str) -> list[str]:
@@ -243,9 +252,16 @@ def test_first_run_adds_the_reports(first_run):
     assert [s.rsplit("start=", 1)[1].split("&")[0] for s in starts] == ["0", "0", "2", "4"]
 
 
-def test_a_500_is_retried(first_run):
+def test_a_500_is_retried_after_a_pause(first_run):
     searches = [path for path, _ in first_run["requests"] if path == first_run["first_search"]]
     assert len(searches) == 2  # 500, then the page
+    first, again = first_run["times"][first_run["first_search"]][:2]
+    assert again - first >= 0.4  # exponential backoff, not a hammering loop
+
+
+def test_a_429_waits_as_long_as_retry_after_says(first_run):
+    times = first_run["times"]["/provider/44/80469"]
+    assert len(times) >= 2 and times[1] - times[0] >= 1.9
 
 
 def test_a_download_cut_off_resumes_where_it_stopped(first_run):
