@@ -4,6 +4,7 @@ source viewer and the "download for a draft" buttons. Pages stay thin: all the w
 from __future__ import annotations
 
 import html
+import mimetypes
 import logging
 import os
 import re
@@ -284,7 +285,7 @@ def source_view(d: dict[str, Any], key: str, store=None) -> None:
     if data is not None:
         name = download_name(d, source)
         st.download_button("Download the original file", data=data, file_name=name, key=f"orig_{key}",
-                           mime="application/pdf" if is_pdf(source) else "text/plain", on_click="ignore")
+                           mime=mimetypes.guess_type(source)[0] or "text/plain", on_click="ignore")
     else:
         st.caption("The original file is not available on this server.")
 
