@@ -222,10 +222,14 @@ def _listed_date(text: str) -> str | None:
 def kind_of(title: str) -> str:
     """inspection (a full children's services inspection: ILACS, SIF or SLAC), visit (focused and monitoring visits,
     joint targeted area inspections) or other, from the name the site lists the document under."""
-    t = title.lower().replace("’", "'")
+    t = " ".join(title.lower().replace("’", "'").split())
     if re.search(r"\bvisit\b|joint targeted|\bjtai\b|targeted area inspection", t):
         return "visit"
-    if "inspection" in t and re.search(r"children|safeguarding|looked after|care leavers|local authority", t):
+    if re.search(r"\bsend\b|special educational needs|contact,? referral|annual performance|fostering|adoption "
+                 r"(agency|service)|children's home|secure (children's )?home", t):
+        return "other"  # other inspections Ofsted lists beside a council's children's services ones
+    if re.search(r"inspection|safeguarding and looked after", t) and \
+            re.search(r"children|safeguarding|looked after|care leavers|local authority", t):
         return "inspection"
     return "other"
 

@@ -395,3 +395,21 @@ def test_library_panel_gets_reports_with_a_progress_bar(tmp_path, monkeypatch):
     assert (tmp_path / "idx" / "ofsted" / "herefordshire" / "50200000.pdf").is_file()
     assert site.file_requests("50200000") == [""]
     assert len(at.dataframe) >= 2  # the library's table now lists the report as well
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Children's services inspection", "inspection"),
+    ("Children’s services inspection", "inspection"),
+    ("Inspection of local authority children's services", "inspection"),
+    ("Safeguarding and looked after children services", "inspection"),
+    ("Focused visit", "visit"),
+    ("Monitoring visit", "visit"),
+    ("Joint targeted area inspection", "visit"),
+    ("Local area SEND inspection: outcomes for children and young people", "other"),
+    ("Inspection of local authority contact, referral and assessment arrangements", "other"),
+    ("Annual performance assessment letter", "other"),
+])
+def test_kinds_from_the_listed_names(title, kind):
+    from retrieval.fetch import kind_of
+
+    assert kind_of(title) == kind
