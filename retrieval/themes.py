@@ -217,7 +217,7 @@ def _scope(searcher: Searcher, latest: bool, region: str | None, since: int | No
     f = Filters(councils=councils or [], year_from=since, framework=framework,
                 kind="ofsted_inspection" if latest else None, latest=latest)
     allowed = {rid for rid in searcher.allowed_reports(f)
-               if searcher.reports[rid].get("kind") in ("ofsted_inspection", "ofsted_visit")}
+               if (searcher.reports[rid].get("kind") or "").startswith("ofsted")}
     return allowed, sorted({searcher.reports[r]["council"] for r in allowed})
 
 
@@ -233,12 +233,13 @@ class Scored:
 
 
 def scored_paragraphs(searcher: Searcher, topic: str, parts: list[Facet], allowed: set[str],
-                      min_coverage: float = COVERAGE_LIKELY, min_similarity: float = DENSE_AGREES) -> list[Scored]:
+                      min_coverage: float = COVERAGE_LIKELY, min_similarity: float = DENSE_AGREES,
+                      vocab: _Vocabulary | None = None) -> list[Scored]:
     """The one pass over the library: every paragraph of the allowed reports whose words cover a facet to
     `min_coverage` (bag of words over the BM25 index) or whose dense similarity to the topic or a facet reaches
     `min_similarity` (Chroma, nearest DENSE_DEPTH per facet), with its window coverage and similarity."""
     index = searcher.lexicon
-    vocab = _Vocabulary(index)
+    vocab = vocab or _Vocabulary(index)
     in_scope = np.isin(index.report_ids, list(allowed)) if len(index.ids) else np.zeros(0, dtype=bool)
     bag = np.zeros(vocab.n, dtype=np.float32)
     for f in parts:
@@ -279,10 +280,11 @@ def themes(searcher: Searcher, topic: str, latest: bool = False, region: str | N
                            "reports_considered": len(allowed)}
     if not allowed:
         return out
-    parts = facets(topic, _Vocabulary(searcher.lexicon))
+    vocab = _Vocabulary(searcher.lexicon)
+    parts = facets(topic, vocab)
     out["facets"] = [f.words for f in parts]
     found: dict[str, list[tuple[float, str, str, dict]]] = defaultdict(list)
-    for p in scored_paragraphs(searcher, topic, parts, allowed):
+    for p in scored_paragraphs(searcher, topic, parts, allowed, vocab=vocab):
         if about(p.coverage, p.similarity):
             found[p.meta["report_id"]].append((p.coverage + p.similarity, p.pid, p.text, p.meta))
     _listing(searcher, out, found, considered, evidence)
