@@ -212,14 +212,15 @@ def render() -> None:
     from retrieval.plan import PlanError
 
     councils = searcher.councils()
-    wanted = st.query_params.get("council")
-    if wanted and wanted != st.session_state.get("plan_council_from_link"):
-        st.session_state["plan_council_from_link"] = wanted
+    link = (st.query_params.get("council"), st.query_params.get("report"))
+    if link[0] and link != st.session_state.get("plan_link"):  # opened from a link (profile, Ask) or reloaded
+        st.session_state["plan_link"] = link
         from retrieval.profile import resolve_council
 
-        name = resolve_council(wanted, councils)
+        name = resolve_council(link[0], councils)
         if name in councils:
             st.session_state["plan_council"] = name
+            st.session_state["plan_report_wanted"] = link[1]
     council = st.selectbox("Council", councils, key="plan_council")
     if not council:
         return
@@ -231,10 +232,11 @@ def render() -> None:
         return
     ids = [r["report_id"] for r in reps]
     by_id = {r["report_id"]: r for r in reps}
-    default = full[0]["report_id"] if full else ids[0]
-    wanted_report = st.query_params.get("report")
-    if st.session_state.get("plan_report") not in ids:
-        st.session_state["plan_report"] = wanted_report if wanted_report in ids else default
+    wanted_report = st.session_state.pop("plan_report_wanted", None)
+    if wanted_report in ids:
+        st.session_state["plan_report"] = wanted_report
+    elif st.session_state.get("plan_report") not in ids:
+        st.session_state["plan_report"] = full[0]["report_id"] if full else ids[0]
     report_id = st.selectbox("Report", ids, key="plan_report", format_func=lambda i: _report_label(by_id[i]),
                              help="By default the council's latest full inspection")
     st.query_params["council"] = council
