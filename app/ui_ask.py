@@ -105,7 +105,8 @@ def keep_turn(res) -> None:
 
 
 def _reopen() -> None:
-    st.session_state["ask_reopen"] = st.session_state.get("ask_reopen_pick")
+    ids = st.session_state.get("ask_reopen_ids") or {}
+    st.session_state["ask_reopen"] = ids.get(st.session_state.get("ask_reopen_pick"))
 
 
 def _rename() -> None:
@@ -154,10 +155,11 @@ def conversations_panel(turns: list[dict[str, Any]]) -> None:
                                mime="text/markdown")
         others = [c for c in saved if c["id"] != cid]
         if others:
-            labels = {c["id"]: f"{c['name']} · {c['turns']} question{'s' if c['turns'] != 1 else ''} · "
-                               f"{c['updated_at'][:10]}" for c in others}
-            st.selectbox("Saved conversations", list(labels), format_func=labels.get, key="ask_reopen_pick",
-                         index=None, placeholder="Choose one to reopen")
+            labels = {f"{c['name']} · {c['turns']} question{'s' if c['turns'] != 1 else ''} · "
+                      f"{c['updated_at'][:10]}": c["id"] for c in others}
+            st.session_state["ask_reopen_ids"] = labels
+            st.selectbox("Saved conversations", list(labels), key="ask_reopen_pick", index=None,
+                         placeholder="Choose one to reopen")
             st.button("Reopen", on_click=_reopen, disabled=not st.session_state.get("ask_reopen_pick"))
 
 
@@ -290,6 +292,11 @@ def show_turn(searcher, turn: dict[str, Any], t: int) -> None:
         if res.recommendations:
             with st.expander(f"Recommendations on this question ({len(res.recommendations)})", expanded=True):
                 ui.recommendation_block(res.recommendations, key=f"rec{t}")
+                plans = {(r.get("council"), r.get("report_id")): r for r in res.recommendations
+                         if r.get("council") and r.get("report_id") and r.get("kind") != "council decision"}
+                for (council, rid), r in plans.items():
+                    st.page_link("views/plan.py", label=f"Open the action plan: {council}, {ui.when(r.get('published'))}",
+                                 icon=":material/assignment_turned_in:", query_params={"council": council, "report": rid})
         if res.judgements:
             with st.expander("Judgements in these reports", expanded=False):
                 ui.judgements_table(res.judgements)

@@ -104,6 +104,9 @@ def render() -> None:
             label = f"{kind}, published {ui.when(group.get('published'))} — {len(group['items'])} recommendations"
             with st.expander(label, expanded=i == 0):
                 st.caption(group.get("title") or "")
+                if group.get("kind") != "council_report":
+                    st.page_link("views/plan.py", label="Open the action plan", icon=":material/assignment_turned_in:",
+                                 query_params={"council": p["council"], "report": group["report_id"]})
                 df = pd.DataFrame([{"No.": r.get("number") or "", "Recommendation": r["text"],
                                     "Timescale": r.get("timescale") or "", "Owner": r.get("owner") or "",
                                     "Citation": r.get("citation") or ""} for r in group["items"]])
