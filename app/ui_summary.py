@@ -51,10 +51,10 @@ def settings_panel() -> Settings:
                             api_key=(st.session_state["llm_key"] or "").strip(),
                             timeout=float(st.session_state["llm_timeout"] or DEFAULT_TIMEOUT),
                             paragraphs=env.paragraphs or DEFAULT_PARAGRAPHS)
-        if settings.configured:
-            st.caption(where_sent(settings.host))
-        else:
+        if not settings.configured:
             st.caption("Off: answers quote the reports only.")
+    if settings.configured:  # said plainly, outside the (folded) panel, whenever the option is on
+        st.sidebar.caption(where_sent(settings.host))
     st.session_state["llm_settings"] = settings
     return settings
 
