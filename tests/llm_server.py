@@ -80,6 +80,7 @@ def running_smollm2(n_ctx: int = 4096) -> Iterator[str]:
         params.cpuparams.n_threads = threads
         params.cpuparams_batch.n_threads = threads
         params.sampling.seed = 42
+        params.verbosity = 1  # errors only: llama.cpp logs every slot and timing at the default (3)
         server = xlc.Server(params)
         base = server.listening_address.rstrip("/")
         _wait_healthy(base)
