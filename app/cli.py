@@ -496,12 +496,14 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
             return
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=names[stage], unit="file" if stage == "download" else "page",
-                                     file=sys.stderr, dynamic_ncols=True)
-        bar.n = done
-        bar.set_postfix_str(what[:40], refresh=True)
+            unit = {"search": "provider", "providers": "page", "download": "file"}[stage]
+            bar = bars[stage] = tqdm(total=total, desc=names[stage], unit=unit, file=sys.stderr, dynamic_ncols=True)
+        bar.n = min(done, total)
         if done >= total:
+            bar.set_postfix_str("", refresh=False)
             bar.close()
+        else:
+            bar.set_postfix_str(what[:40], refresh=True)
 
     try:
         res = run_fetch(store, councils=list(councils) or None, kinds=kinds, since=since, dest=dest,
