@@ -16,7 +16,6 @@ from app import ui_common as ui
 
 STATUS_LABELS = {"not started": "Not started", "in progress": "In progress", "done": "Done"}
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
-RAG_DOTS = {"red": "🔴", "amber": "🟠", "green": "🟢"}
 NOTE_COLUMN = "Add a progress note"
 
 
@@ -85,17 +84,22 @@ def _save_edits(plan, editor_key: str) -> None:
 
 
 def _summary(plan) -> None:
+    from app.plan_export import RAG_FILL
+
     s = plan.summary()
     n = s["items"]
-    cols = st.columns(6)
+    cols = st.columns(5)
     cols[0].metric("Done", f"{s['status']['done']} of {n}")
     cols[1].metric("In progress", s["status"]["in progress"])
     cols[2].metric("Not started", s["status"]["not started"])
     cols[3].metric("Overdue", s["overdue"], help="Past the due date the report's timescale sets and not done")
-    cols[4].metric("RAG", " ".join(f"{RAG_DOTS[r]} {s['rag'][r]}" for r in ("red", "amber", "green")),
-                   help=f"{s['rag']['not rated']} not rated yet")
-    cols[5].metric("Raised before", s["raised_before"],
+    cols[4].metric("Raised before", s["raised_before"],
                    help="Items an earlier report of this council also recommended")
+    badges = []
+    for r in ("red", "amber", "green"):
+        bg, fg = RAG_FILL[r]
+        badges.append(f'<span class="grade" style="background:#{bg};color:#{fg}">{RAG_LABELS[r]}: {s["rag"][r]}</span>')
+    st.markdown("RAG rating: " + " ".join(badges) + f" · not rated: {s['rag']['not rated']}", unsafe_allow_html=True)
 
 
 def _table(plan) -> None:

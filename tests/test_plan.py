@@ -297,7 +297,8 @@ def test_action_plan_page(index_dir, monkeypatch, tmp_path):
     assert not at.exception and not at.error, [e.value for e in at.exception]
     assert at.title[0].value == "Action plan"
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Done"].startswith("0 of ") and "Overdue" in labels and "RAG" in labels
+    assert labels["Done"].startswith("0 of ") and "Overdue" in labels and "Raised before" in labels
+    assert any("RAG rating" in m.value and "Red: 0" in m.value for m in at.markdown)
     n = int(labels["Done"].split(" of ")[1])
     assert len(at.expander) == n
     assert any("raised before" in e.label for e in at.expander)
