@@ -219,8 +219,8 @@ def evidence_card(e: Any, n: int | None, sentences: list[str], key: str, store=N
         st.markdown(f"**{md(label)}{md(d.get('council'))}** — {md(d.get('title'))} {stance_badge(d.get('stance'))}",
                     unsafe_allow_html=True)
         where = [f"Published {when(d.get('published'))}"]
-        if d.get("earlier"):
-            where[0] = f"{(d.get('published') or '')[:4]} report — earlier inspection (not the council's latest)"
+        if d.get("earlier"):  # not the council's latest report: its current position may differ
+            where.insert(1, f"{(d.get('published') or '')[:4]} report — earlier inspection")
         if d.get("section"):
             where.append(d["section"])
         from app.source import is_pdf

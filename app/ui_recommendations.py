@@ -29,6 +29,8 @@ def _rows(_searcher, stamp: str) -> list[dict[str, Any]]:
                     "Group": d.get("group") or "", "Citation": d.get("citation") or "",
                     "Type": (d.get("kind") or "recommendation").capitalize(),
                     "report_id": d["report_id"], "kind": d.get("kind") or "recommendation"})
+    out.sort(key=lambda r: r["Published"], reverse=True)  # each council's newest report first (stable within one)
+    out.sort(key=lambda r: r["Council"] or "")
     return out
 
 

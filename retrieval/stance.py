@@ -94,6 +94,11 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
                        "minimize minimized reduce reduced reduces reducing mitigate mitigates mitigated mitigating "
                        "avoid avoids avoided avoiding no tackle tackled tackles tackling address addressed "
                        "overcome overcomes resolved remedied eliminated free".split())
+_WHO = frozenset("who whose those whom".split())
+# stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
+_PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past|at the (?:last|previous) inspection|"
+                            r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need)\b",
+                            re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
 # "when it is not safe", "when rehabilitation cannot be achieved": circumstances of a family, not a finding.
 _CIRCUMSTANCE = frozenset("when where if unless whenever wherever".split())
@@ -152,6 +157,8 @@ def _cues(sentence: str) -> tuple[int, int]:
                 continue
             if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:
                 continue
+            if set(toks[max(0, i - 3):i]) & _WHO:
+                continue  # "children who are not in school": who the service is for, not how well it serves them
             if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"]) or ahead[:2] == ["be", "achieved"]:
                 continue
             neg += 1
@@ -169,6 +176,8 @@ def _cues(sentence: str) -> tuple[int, int]:
         pos = 0
     if pos and neg and not _CONTRAST.search(sentence):
         pos = 0  # "does not consistently capture the positive support": approving words inside a shortfall
+    if neg and _PAST_OR_AWARE.search(sentence):
+        neg = 0  # a problem in the past, or leaders' own view of what to do next: context, not a finding
     return pos, neg
 
 

@@ -149,3 +149,96 @@ def test_paragraphs_takes_a_report_id_prefix(index_dir, corpus_reports):
     assert short == full
     bad = run_cli("paragraphs", "zzzz", "--index", str(index_dir))
     assert bad.returncode == 1 and "no indexed report" in bad.stderr + bad.stdout
+
+
+# ---- the app (Streamlit AppTest on the session index) ----------------------------------------------------------
+def _app(index_dir, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
+    monkeypatch.setenv("INSPECTIONS_USERDATA", str(tmp_path / "userdata.sqlite3"))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=240)
+    at.run()
+    return at
+
+
+def _said(at) -> str:
+    return "\n".join(str(x.value) for kind in (at.markdown, at.caption, at.info, at.warning) for x in kind)
+
+
+def test_app_scope_line_and_widening(index_dir, monkeypatch, tmp_path):
+    at = _app(index_dir, monkeypatch, tmp_path)
+    at.chat_input[0].set_value("What did inspectors say about caseloads in North Tyneside?").run()
+    at.chat_input[0].set_value("What about their personal advisers there?").run()
+    assert not at.exception
+    assert any("limited to North Tyneside" in i.value and "previous question" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Search all councils").click().run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="ask_councils").value == []
+    at.chat_input[0].set_value(PRAISE).run()
+    assert at.sidebar.multiselect(key="ask_councils").value == []
+
+
+def test_app_unknown_place_and_gibberish_show_no_cards_and_no_download(index_dir, monkeypatch, tmp_path):
+    at = _app(index_dir, monkeypatch, tmp_path)
+    at.chat_input[0].set_value("care leavers in Atlantis").run()
+    assert any("Atlantis" in w.value for w in at.warning)
+    at.chat_input[0].set_value("xqzv blorf wibble plonk").run()
+    assert not at.exception
+    assert not [c for c in at.code]  # no evidence card (each card shows its citation in a code block)
+    assert not [b for b in at.get("download_button") if "draft" in str(b.label)]
+
+
+def test_app_long_question_is_taken_and_says_it_was_cut(index_dir, monkeypatch, tmp_path):
+    at = _app(index_dir, monkeypatch, tmp_path)
+    long_q = "What did inspectors say about care leavers' accommodation? " + "Some context here. " * 160
+    at.chat_input[0].set_value(long_q).run()
+    assert any("2,000" in w.value for w in at.warning)
+
+
+def test_app_conversation_is_kept_reopened_and_exported_whole(index_dir, monkeypatch, tmp_path):
+    at = _app(index_dir, monkeypatch, tmp_path)
+    at.chat_input[0].set_value("What did inspectors say about caseloads in North Tyneside?").run()
+    at.chat_input[0].set_value("and what about in Herefordshire?").run()
+    assert not at.exception
+    at.sidebar.text_input(key="ask_conversation_name").set_value("Caseloads, NT and Herefordshire").run()
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the whole conversation (Word)" in labels
+    # a reload (a new session on the same index and store): the conversation is there to reopen
+    again = _app(index_dir, monkeypatch, tmp_path)
+    pick = again.sidebar.selectbox(key="ask_reopen_pick")
+    assert any("Caseloads, NT and Herefordshire" in str(o) for o in pick.options)
+    pick.select_index(0).run()
+    next(b for b in again.sidebar.button if b.label == "Reopen").click().run()
+    assert not again.exception
+    said = _said(again)
+    assert "and what about in Herefordshire?" in said and "(10 January 2025)" in said
+
+
+def test_conversation_export_holds_every_question(searcher, tmp_path):
+    from docx import Document
+
+    from app.export import answer_docx
+
+    first = searcher.ask("What did inspectors say about caseloads in North Tyneside?", k=3)
+    second = searcher.ask("and what about in Herefordshire?", previous=first.query, k=3)
+    path = tmp_path / "conversation.docx"
+    path.write_bytes(answer_docx([first, second], title="Caseloads"))
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert first.question in text and second.question in text
+
+
+def test_userstore_keeps_conversations(tmp_path):
+    from retrieval.userstore import UserStore, list_conversations, load_conversation, rename_conversation, save_turn
+
+    store = UserStore(tmp_path / "u.sqlite3")
+    cid = save_turn(store, None, "care leavers in Kent?", ["Kent"], {"answer": "a", "found": True})
+    save_turn(store, cid, "and there?", ["Kent"], {"answer": "b", "found": True})
+    rename_conversation(store, cid, "Kent care leavers")
+    again = UserStore(tmp_path / "u.sqlite3")  # a restart
+    assert [(c["name"], c["turns"]) for c in list_conversations(again)] == [("Kent care leavers", 2)]
+    conv = load_conversation(again, cid)
+    assert [t["question"] for t in conv["turns"]] == ["care leavers in Kent?", "and there?"]
