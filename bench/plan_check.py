@@ -175,7 +175,7 @@ def check_store(procs: int, edits: int, items: int = 10) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "u.sqlite3")
-        UserStore(path)
+        UserStore(path).ensure()
         ctx = mp.get_context("spawn")
         start, out = ctx.Event(), ctx.Queue()
         ps = [ctx.Process(target=_editor, args=(path, w, edits, items, start, out)) for w in range(procs)]

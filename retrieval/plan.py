@@ -154,12 +154,13 @@ def _norm(s: str) -> str:
 def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: int) -> list[Evidence]:
     """The report's body paragraphs that describe the weakness a recommendation names, best first: a hybrid search
     for the recommendation's words within that report, leaving out the recommendation lists themselves (and the
-    grade table), and putting paragraphs that state a concern ahead of those that only praise or describe."""
+    grade table), numbered paragraphs first and, among them, those that state a concern ahead of those that only
+    praise or describe."""
     from retrieval.search import Filters
     from retrieval.stance import stance
 
     hits = searcher.search(text, Filters(report_ids=[rep["report_id"]]), k=k * 4 + 8)
-    keep: list[tuple[int, int, Evidence]] = []
+    keep: list[tuple[int, int, int, Evidence]] = []
     for rank, e in enumerate(hits):
         body = _norm(e.text)
         last = (e.section or "").split(">")[-1].strip()
@@ -170,9 +171,9 @@ def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: 
         if e.section.strip().lower() == "judgements" or len(body) < 60:
             continue
         s = stance(e.text, e.section, e.part)
-        keep.append((0 if s in ("concern", "mixed") else 1, rank, e))
-    keep.sort(key=lambda t: (t[0], t[1]))
-    return [e for _, _, e in keep[:k]]
+        keep.append((0 if e.paragraph else 1, 0 if s in ("concern", "mixed") else 1, rank, e))
+    keep.sort(key=lambda t: t[:3])  # numbered findings (what officers quote) first, concerns before the rest
+    return [t[3] for t in keep[:k]]
 
 
 # ---- raised before: the same point made by an earlier report --------------------------------------------------------

@@ -76,11 +76,21 @@ class UserStore:
     def __init__(self, path: str | os.PathLike[str] | None = None, timeout: float = BUSY_TIMEOUT_S):
         self.path = Path(path) if path is not None else default_path()
         self.timeout = timeout
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise UserStoreError(f"cannot create the folder for the user store {self.path}: {e.strerror}") from None
         self._migrated: set[str] = set()
+        # Nothing is created before the first write: reading a plan off a read-only (or shared) index folder
+        # leaves it as it was.
+        if self.path.exists():
+            self._migrate()
+
+    def ensure(self) -> None:
+        """Create the file (and its folder) and bring its tables up to date; every write does this first."""
+        if not self.path.exists():
+            self._migrated = set()
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise UserStoreError(f"cannot create the folder for the user store {self.path}: {e.strerror}") \
+                    from None
         self._migrate()
 
     def _connect(self) -> sqlite3.Connection:
@@ -102,6 +112,12 @@ class UserStore:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: BEGIN IMMEDIATE (takes the write lock now, waiting up to the busy timeout), COMMIT
         on success, ROLLBACK on any error, so a write is all or nothing."""
+        self.ensure()
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self._connect()
         try:
             try:
@@ -119,7 +135,20 @@ class UserStore:
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: one consistent snapshot (WAL readers never wait for the writer)."""
+        """A read transaction: one consistent snapshot (WAL readers never wait for the writer). Before anything was
+        ever written, an empty database in memory with the same tables."""
+        if not self.path.exists():
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            for steps in _SCHEMAS.values():
+                for step in steps:
+                    conn.executescript(step)
+            try:
+                yield conn
+            finally:
+                conn.close()
+            return
+        self._migrate()
         conn = self._connect()
         try:
             conn.execute("BEGIN")
@@ -144,7 +173,7 @@ class UserStore:
             conn.close()
             raise UserStoreError(f"{self.path} is not a usable SQLite file ({e}); move it away or set {ENV}") from None
         conn.close()
-        with self.transaction() as tx:
+        with self._transaction() as tx:
             tx.execute("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, "
                        "version INTEGER NOT NULL)")
             for component in sorted(pending):

@@ -28,6 +28,7 @@ def keys(report=REPORT, recs=RECS, council="York"):
 
 def test_wal_busy_timeout_and_schema(tmp_path):
     st = UserStore(tmp_path / "u.sqlite3", timeout=7)
+    save_tracking(st, keys()[0], lead="x")
     with st.reading() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 7000
@@ -154,4 +155,20 @@ def test_a_file_that_is_not_sqlite_gets_a_plain_error(tmp_path):
     bad = tmp_path / "u.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(userstore.UserStoreError, match="not a usable SQLite file"):
-        UserStore(bad)
+        save_tracking(UserStore(bad), keys()[0], lead="x")
+
+
+def test_reading_creates_nothing(tmp_path):
+    """Reading a plan off an index folder that holds no user store (a shared or read-only one) writes nothing."""
+    path = tmp_path / "folder" / "u.sqlite3"
+    st = UserStore(path)
+    assert [t.status for t in load_tracking(st, keys())] == ["not started"] * 3
+    assert change_log(st, keys()[0]) == []
+    assert not path.exists() and not path.parent.exists()
+    add_note(st, keys()[0], "first", "2024-01-01")  # the first write creates it
+    assert path.exists() and load_tracking(st, keys())[0].notes[0].text == "first"
+    path.unlink()
+    for extra in ("-wal", "-shm"):
+        Path(str(path) + extra).unlink(missing_ok=True)
+    save_tracking(st, keys()[1], lead="again")  # a store whose file was removed makes it again, tables and all
+    assert load_tracking(st, keys())[1].lead == "again"
