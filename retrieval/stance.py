@@ -38,7 +38,7 @@ _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is 
 # ---- words ------------------------------------------------------------------------------------------------------------
 # Phrases removed before reading words: they carry judging words that do not judge here.
 _NEUTRALISE = re.compile(
-    r"strengths and (?:weaknesses|areas for (?:development|improvement))|strengths and areas|"
+    r"strengths? and (?:weakness(?:es)?|areas for (?:development|improvement))|strengths and areas|"
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
     r"poor parental|parental (?:poor|mental)|risk of harm|at risk of|good enough|"
@@ -57,7 +57,14 @@ _NEG_PHRASES = re.compile(
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
     r"\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno evidence\b|\bnot evident\b|"
     r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
-    r"\bneeds? to ensure\b|\b(?:capacity|recruitment|workforce|staffing|resourcing) (?:issues|pressures|problems)\b|"
+    r"\b(?:decline|drop|fall|deterioration|reduction) in (?:performance|quality|standards|stability|timeliness)\b|"
+    r"\b(?:has|have) (?:fallen|dropped|declined|deteriorated)\b|\bfragile\b|\breliant on (?:interim|agency)\b|"
+    r"\bremains? (?:high|a challenge|a concern|an issue|too|low|variable|inconsistent)\b|"
+    r"\b(?:high|heavy|excessive|unmanageable) (?:workloads?|caseloads?|turnover)\b|\bchallenging for\b|"
+    r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
+    r"\b(?:negatively|adversely) (?:impact|affect)\w*|\bhas impacted on the quality\b|\bmissed opportunit\w+|"
+    r"\byet to (?:make|have|be)\b|\breduces? (?:the|their) (?:ability|capacity|opportunit)\w*|"
+    r"\b(?:still|more) (?:work )?to do\b|\brepeated (?:contacts|referrals)\b|\bneeds? to ensure\b|\b(?:capacity|recruitment|workforce|staffing|resourcing) (?:issues|pressures|problems)\b|"
     r"\bimpacts? (?:negatively |adversely )?on (?:\w+['’]? ){0,3}ability\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
     r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
 
@@ -84,8 +91,11 @@ _POS_WORDS = frozenset(
     "well-supported well-targeted well-led well-managed well-coordinated well-co-ordinated well-developed "
     "well-embedded well-attended well-planned well-judged well-informed well-structured good-quality "
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
-    "regularly routinely logical sensible dynamic".split())
+    "regularly routinely logical sensible dynamic visible accessible approachable transparent trust embedded "
+    "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
+# A negation of these approves: "not forgotten", "does not have to wait".
+_NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored".split())
 _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
@@ -97,7 +107,9 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
 _WHO = frozenset("who whose those whom".split())
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past|at the (?:last|previous) inspection|"
-                            r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need)\b",
+                            r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
+                            r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
+                            r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
                             re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
 # "when it is not safe", "when rehabilitation cannot be achieved": circumstances of a family, not a finding.
@@ -128,7 +140,7 @@ def _cues(sentence: str) -> tuple[int, int]:
     # Phrases first; their words are then blanked so a phrase counts once.
     for m in _NEG_PHRASES.finditer(s):
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
-        if not ((_CONDITIONAL | _CIRCUMSTANCE) & set(before)):
+        if not ((_CONDITIONAL | {"when", "whenever"}) & set(before)):
             neg += 1
     s = _NEG_PHRASES.sub(" ", s)
     toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
@@ -148,7 +160,7 @@ def _cues(sentence: str) -> tuple[int, int]:
             continue
         if t in ("not", "never", "n't") or t.endswith("n't"):
             ahead = toks[i + 1:i + 7]
-            double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or re.match(r"un(?!der|til|ti\b|i)\w{4,}|"
+            double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or w in _NEG_AFTER_NOT or re.match(r"un(?!der|til|ti\b|i)\w{4,}|"
                                                                                 r"dis(?!cuss|cus|abl|tri)\w{4,}",
                                                                                 w)]
             if double:
