@@ -388,6 +388,31 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 # ---- the plan ------------------------------------------------------------------------------------------------------
+def _copies_of(rep: dict[str, Any], rows: list[dict[str, Any]], earlier_reps: list[dict[str, Any]],
+               earlier: list[dict[str, Any]]) -> set[str]:
+    """Earlier reports that are another copy of this one (published within a month, most recommendations word for
+    word the same): a report never "raised before" its own recommendations."""
+    from datetime import date as _date
+
+    def day(r: dict[str, Any]) -> _date | None:
+        try:
+            return _date.fromisoformat((r.get("published") or "")[:10])
+        except ValueError:
+            return None
+
+    mine = {_norm(r["text"]) for r in rows}
+    here = day(rep)
+    out = set()
+    for er in earlier_reps:
+        d = day(er)
+        if here is None or d is None or abs((here - d).days) > 31:
+            continue
+        theirs = {_norm(r["text"]) for r in earlier if r["report_id"] == er["report_id"]}
+        if mine and theirs and len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
+            out.add(er["report_id"])
+    return out
+
+
 def action_plan(searcher, council: str, report_id: str | None = None, *, store: userstore.UserStore | None = None,
                 evidence: int = EVIDENCE_PER_ITEM) -> Plan:
     """The action plan for one of a council's reports (default: its latest full inspection): one item per
@@ -414,6 +439,8 @@ def action_plan(searcher, council: str, report_id: str | None = None, *, store: 
                     and (r.get("published") or "") < (rep.get("published") or "")]
     earlier = searcher.store.recommendations([r["report_id"] for r in earlier_reps]) if earlier_reps else []
     earlier = [r for r in earlier if r.get("rec_kind") != "council decision"]
+    copies = _copies_of(rep, rows, earlier_reps, earlier)
+    earlier = [r for r in earlier if r["report_id"] not in copies]
     links: dict[int, list[Link]] = {}
     if rows and earlier:
         vecs = _unit(searcher.embedder.embed([r["text"] for r in rows + earlier]))

@@ -257,7 +257,7 @@ def test_tracking_survives_reingest_replaced_file_and_restart(tmp_path):
     assert run_cli("ingest", str(files), "--index", str(idx), "--quiet", env=env).returncode == 0
     plan = cli_json("plan", "--council", "North Tyneside", "--index", str(idx), env=env)
     first_id = plan["report"]["report_id"]
-    assert (idx / "userdata.sqlite3").exists()
+    assert not (idx / "userdata.sqlite3").exists()  # reading a plan writes nothing
     store = userstore.UserStore(idx / "userdata.sqlite3")
     report = plan["report"]
     items = plan["items"]
@@ -265,6 +265,7 @@ def test_tracking_survives_reingest_replaced_file_and_restart(tmp_path):
     k0 = userstore.item_key("North Tyneside", report, items[0]["number"], items[0]["text"])
     userstore.save_tracking(store, k0, lead="Service manager", status="in progress", rag="amber")
     userstore.add_note(store, k0, "Working group set up", "2025-02-03")
+    assert (idx / "userdata.sqlite3").exists()  # in the index folder, as by default
     # the same file again (unchanged), then the file replaced by another copy of the same report (other bytes)
     assert run_cli("ingest", str(files), "--index", str(idx), "--quiet", env=env).returncode == 0
     pdf.write_bytes(src.read_bytes() + b"\n% re-saved copy\n")
