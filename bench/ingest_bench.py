@@ -93,7 +93,7 @@ def main() -> None:
         t = time.perf_counter()
         emb.embed(sample)
         dt = time.perf_counter() - t
-        tokens = sum(len(emb.model.tokenizer(x, add_special_tokens=False, verbose=False)["input_ids"]) for x in sample)
+        tokens = sum(emb.count_tokens(x) for x in sample)
         print(f"embed-only ({len(sample)} of {len(distinct)} distinct texts, {len(every)} in all): {dt:.1f} s, "
               f"{len(sample) / dt:.1f} texts/s, {tokens / dt:.0f} tokens/s")
         est = dt * len(distinct) / len(sample)
