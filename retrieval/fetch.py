@@ -553,13 +553,19 @@ def fetch(store, councils: list[str] | None = None, kinds: str | Iterable[str] =
         site.close()
 
     # index what this run chose and the index does not hold yet (also what an interrupted run left unindexed)
-    held = {r.get("sha256") for r in store.reports()}
+    held = {r.get("sha256"): r for r in store.reports()}
     todo: dict[str, Publication] = {}
     for p in result.selected:
         entry = manifest.files.get(p.file_id) or {}
         path = folder / entry.get("path", "")
-        if entry.get("status") == "downloaded" and path.is_file() and entry.get("sha256") not in held:
+        if entry.get("status") != "downloaded" or not path.is_file():
+            continue
+        rep = held.get(entry.get("sha256"))
+        if rep is None:
             todo[str(path.resolve())] = p
+        elif entry.get("report_id") != rep.get("report_id"):  # a manifest rebuilt from the files, or a new index
+            manifest.put(p.file_id, {**entry, "report_id": rep.get("report_id"), "index_status": "indexed",
+                                     "published_read": rep.get("published")})
     if todo:
         done = 0
 

@@ -220,9 +220,13 @@ def first_run(tmp_path_factory):
         site.requests.clear()
         visits = fetch_cli(site.url, tmp, "--kinds", "visits", "--json")
         seen_visits = list(site.requests)
+        site.requests.clear()
+        (tmp / "dl" / "manifest.json").unlink()  # lost: the files on disk are enough to know what is here
+        lost = fetch_cli(site.url, tmp, "--since", "2015-01-01", "--json")
+        seen_lost = list(site.requests)
     return {"tmp": tmp, "first": first, "second": second, "visits": visits, "requests": seen_first,
             "requests_second": seen_second, "requests_visits": seen_visits, "first_search": first_search,
-            "times": site.times}
+            "times": site.times, "lost": lost, "requests_lost": seen_lost}
 
 
 def _requests_for(requests, file_id: str) -> list[str]:
@@ -290,6 +294,18 @@ def test_a_second_run_adds_nothing(first_run):
     assert "0 downloaded (3 already here); 0 reports added to the index" in p.stdout
     for file_id in ("50071234", "50190000", "50200000"):
         assert not _requests_for(first_run["requests_second"], file_id)
+
+
+def test_a_lost_manifest_is_rebuilt_from_the_files_without_downloading_again(first_run):
+    p = first_run["lost"]
+    assert p.returncode == 0, p.stdout + p.stderr
+    res = json.loads(p.stdout)
+    assert res["downloaded"] == [] and res["already"] == 3 and res["added"] == []
+    assert not [path for path, _ in first_run["requests_lost"] if path.startswith("/v1/file/")
+                and path != "/v1/file/50190001"]  # only the HTML page is asked for again
+    manifest = json.loads((first_run["tmp"] / "dl" / "manifest.json").read_text())["files"]
+    assert {k for k, v in manifest.items() if v["status"] == "downloaded"} == {"50071234", "50190000", "50200000"}
+    assert manifest["50200000"]["listed"] == "2022-09-21"
 
 
 def test_visits_are_fetched_when_asked_for(first_run):
