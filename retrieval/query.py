@@ -355,6 +355,10 @@ _WANTS_CONCERN = re.compile(r"\bcriticis\w*|\bcriticiz\w*|\bweakness\w*|"
                             r"\bnot working\b|\bnegatives?\b|\bdeficien\w*|\bareas? for improvement\b|"
                             r"\b(?:what|main|key|any|biggest|inspectors'?|ofsted'?s?|raised|were there) concerns?\b",
                             re.IGNORECASE)
+# The asker's words for praise or criticism, which reports do not use of themselves.
+_ASKERS_WORDS = re.compile(r"\bprais\w*|\bcommended\b|\bcriticis\w*|\bcriticiz\w*|\bgood at\b|\bdo(?:es|ing)? well\b|"
+                           r"\bdone well\b|\bwhat works\b|\bwent (?:well|wrong)\b|\bgoing (?:well|wrong)\b|"
+                           r"\bbright spots?\b|\bpositives\b|\bnegatives\b", re.IGNORECASE)
 _HISTORY = re.compile(r"\bhistor(?:y|ic|ical)\b|\bover (?:the )?(?:time|years)\b|\bprevious\w*|\bpast\b|\bsince\b|"
                       r"\bearlier\b|\bformer(?:ly)?\b|\bused to\b|\btrends?\b|\bchanged?\b|\bprogress(?:ed)? from\b|"
                       r"\ball (?:the |their |its )?(?:inspections|reports)\b|\bevery inspection\b|\bold(?:er)? reports?\b",
@@ -708,8 +712,7 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
     if region_m or wanted:
         base = list(drop)
         if wanted:  # "praised for", "criticised for" choose paragraphs by stance; as search words they add noise
-            cue = _WANTS_STRENGTH if wanted == "strength" else _WANTS_CONCERN
-            drop += [m.span() for m in cue.finditer(q)]
+            drop += [m.span() for m in _ASKERS_WORDS.finditer(q)]  # the reports' own ("needs to improve") stay
         text, core, topic, related, abbrevs, expansions, typed = _search_text(q, drop, shouting, keep)
         if wanted and not topic:  # "what needs to improve in Kent?": the cue is all the question asks
             drop = base
