@@ -429,3 +429,50 @@ def test_kinds_from_the_listed_names(title, kind):
     from retrieval.fetch import kind_of
 
     assert kind_of(title) == kind
+
+
+def test_ctrl_c_while_indexing_stops_cleanly_and_the_next_run_indexes_the_rest(tmp_path):
+    """A long fetch + ingest: Ctrl-C while the downloaded reports are being parsed stops everything (no worker left,
+    no traceback); the next run downloads nothing and indexes what was not indexed yet."""
+    from test_workers import _children, _cmdline, _gone_within, _running
+
+    big = {"40031234": PDF["cambs2014"], "40041234": CORPUS / "ofsted" / "herefordshire" / "2014-06-30.pdf",
+           "40051234": CORPUS / "ofsted" / "north-tyneside" / "2017-06-13.pdf"}
+    site = OfstedSite({"80445": ("Cambridgeshire County Council", [
+        ("40031234", "Children's services inspection, pdf - 8 August 2014")]),
+        "80469": ("Herefordshire Council", [("40041234", "Children's services inspection, pdf - 30 June 2014")]),
+        "80496": ("North Tyneside Council", [("40051234", "Children's services inspection, pdf - 13 June 2017")])},
+        {k: v.read_bytes() for k, v in big.items()})
+    with site.running():
+        env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1", **FAST)
+        env.pop("CHROMA_HOST", None)
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "fetch", "--base-url", site.url, "--index",
+                                 str(tmp_path / "idx"), "--dest", str(tmp_path / "dl")], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        workers: list[int] = []
+        try:
+            end = time.monotonic() + 180
+            while not workers and time.monotonic() < end and proc.poll() is None:
+                workers = [c for c in _children(proc.pid) if "spawn_main" in _cmdline(c) and _running(c)]
+                time.sleep(0.05)
+            assert workers, "the indexing never started"
+            time.sleep(1.0)
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole group
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            for p in workers:
+                if _running(p) and "multiprocessing" in _cmdline(p):
+                    os.kill(p, signal.SIGKILL)
+        assert proc.returncode == 130, out + err
+        assert "interrupted" in err and "Traceback" not in err, err
+        assert not _gone_within(workers, 5)
+        site.requests.clear()
+        p = fetch_cli(site.url, tmp_path, "--json")
+    assert p.returncode == 0, p.stdout + p.stderr
+    res = json.loads(p.stdout)
+    assert res["downloaded"] == [] and res["already"] == 3
+    assert not [path for path, _ in site.requests if path.startswith("/v1/file/")]
+    reports = json.loads(run_cli("reports", "--index", str(tmp_path / "idx"), "--json").stdout)
+    assert sorted(r["council"] for r in reports) == ["Cambridgeshire", "Herefordshire", "North Tyneside"]
