@@ -33,6 +33,7 @@ GRADE_STYLES = {4: ("#1d70b8", "#ffffff"), 3: ("#00703c", "#ffffff"), 2: ("#ffdd
 CSS = """
 <style>
 mark.hl { background: #fff2a8; color: inherit; padding: 0 1px; border-bottom: 2px solid #b58800; }
+mark.hl span.s-strength { border-bottom: 2px solid #1b5e20; } mark.hl span.s-concern { border-bottom: 2px solid #8a1c1c; }
 div.para { line-height: 1.55; }
 div.para.dim { color: #505a5f; }
 span.grade { padding: 1px 6px; border-radius: 3px; font-weight: 600; }
@@ -140,6 +141,16 @@ def _norm_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s or "").strip()
 
 
+def _stanced(sentence: str) -> str:
+    """A highlighted sentence, its stance (retrieval/stance.py) as a tooltip and an underline colour."""
+    from retrieval.stance import sentence_stance
+
+    stance = sentence_stance(sentence)
+    if stance not in ("strength", "concern", "mixed"):
+        return html.escape(sentence)
+    return f'<span class="s-{stance}" title="What inspectors say here: {stance}">{html.escape(sentence)}</span>'
+
+
 def highlight_html(text: str, sentences: list[str], css_class: str = "para") -> str:
     """The paragraph as HTML with the answer's sentences marked (matched verbatim, whitespace aside)."""
     body = _norm_ws(text)
@@ -160,7 +171,7 @@ def highlight_html(text: str, sentences: list[str], css_class: str = "para") -> 
         if a >= b:
             continue
         out.append(html.escape(body[pos:a]))
-        out.append(f'<mark class="hl">{html.escape(body[a:b])}</mark>')
+        out.append(f'<mark class="hl">{_stanced(body[a:b])}</mark>')
         pos = b
     out.append(html.escape(body[pos:]))
     return f'<div class="{css_class}">{"".join(out)}</div>'

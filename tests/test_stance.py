@@ -122,3 +122,14 @@ def test_labels_are_other_topics_than_the_shared_ones():
     theirs = {json.loads(line)["paragraph_start"] for line in shared.read_text().splitlines() if line.strip()}
     rows, _, _ = _score(LABELS)
     assert not theirs & {r["paragraph_start"] for r in rows}
+
+
+def test_highlighted_sentences_carry_their_stance():
+    from app.ui_common import highlight_html
+
+    text = ("Children are seen regularly by their social workers and develop positive relationships with them. "
+            "However, direct work with children is not consistent.")
+    html = highlight_html(text, ["However, direct work with children is not consistent.",
+                                 "Children are seen regularly by their social workers and develop positive "
+                                 "relationships with them."])
+    assert '<mark class="hl"><span class="s-concern"' in html and '<span class="s-strength"' in html
