@@ -171,6 +171,20 @@ def _paragraph_text(p) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", "".join(parts)).strip()
 
 
+def _blocks(parent):
+    """The body's paragraphs and tables in order, including those inside content controls (w:sdt), which council
+    templates wrap around whole sections."""
+    for el in parent.iterchildren():
+        if el.tag in (qn("w:p"), qn("w:tbl")):
+            yield el
+        elif el.tag == qn("w:sdt"):
+            content = el.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        elif el.tag == qn("w:customXml"):
+            yield from _blocks(el)
+
+
 def docx_text(data: bytes) -> str:
     """The document's body as text: one paragraph per line block, automatic numbers written out, tables by row."""
     from docx import Document
@@ -179,7 +193,7 @@ def docx_text(data: bytes) -> str:
     styles = {s.get(qn("w:styleId")): s for s in document.styles.element.findall(qn("w:style"))}
     numbering = Numbering(document)
     blocks: list[str] = []
-    for el in document.element.body.iterchildren():
+    for el in _blocks(document.element.body):
         if el.tag == qn("w:p"):
             text = _paragraph_text(el)
             ref = _num_pr(el, styles)

@@ -5,7 +5,7 @@ import json
 
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 
 from conftest import run_cli
 from ingest.word import docx_text
@@ -79,12 +79,18 @@ def test_automatic_numbering_is_written_out(tmp_path):
     _numbered(doc, "Its first point.", restarted, 1)
     p = doc.add_paragraph("Not numbered: its style's list is switched off.", style="List Number")
     p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="0"/></w:numPr>'))
+    # a content control around a paragraph, as council templates put around whole sections
+    p = doc.add_paragraph("Inside a content control.")
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent/></w:sdt>')
+    p._p.addprevious(sdt)
+    sdt.find(qn("w:sdtContent")).append(p._p)
     doc.save(tmp_path / "outline.docx")
     lines = docx_text((tmp_path / "outline.docx").read_bytes()).split("\n\n")
     assert lines == ["1. Purpose of the report", "1.1 This report sets out the outcome.", "1.2 Cabinet is asked to note it.",
                      "(a) and to approve the plan.", "(b) and to ask for updates.", "2. Background",
                      "2.1 Ofsted inspected the council in 2012.", "7. A later section numbered from seven",
-                     "7.1 Its first point.", "Not numbered: its style's list is switched off.\n"]
+                     "7.1 Its first point.", "Not numbered: its style's list is switched off.",
+                     "Inside a content control.\n"]
 
 
 def test_docx_is_indexed_like_the_same_text(tmp_path):
