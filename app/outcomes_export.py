@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from ingest.judgements import area_family
+from retrieval.outcomes import FRAMEWORK_NAMES
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
@@ -42,17 +43,19 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 subs[fam] = j.get("grade") or ""
         out.append({
             "Council": r["council"], "Region": r.get("region") or "", "Overall grade": r.get("overall_grade") or "",
-            **{a: subs.get(a, "") for a in SUB_AREAS},
-            "Framework": r.get("framework") or "", "Inspection type": r.get("inspection_type") or "",
+            "Change": r.get("change") or "",
+            "Framework": FRAMEWORK_NAMES.get(r.get("framework"), r.get("framework") or ""),
+            "Inspection type": r.get("inspection_type") or "",
             "Inspection start": _d(r.get("inspection_start")), "Inspection end": _d(r.get("inspection_end")),
             "Lead inspector": r.get("lead_inspector") or "", "Published": _d(r.get("published")),
             "Days since start": r.get("days_since_start"), "Days to publish": r.get("days_to_publish"),
             "Next likely from": _d(w.get("earliest")), "Next likely (median)": _d(w.get("median")),
             "Next likely by": _d(w.get("latest")), "Window status": w.get("status") or "",
+            **{a: subs.get(a, "") for a in SUB_AREAS},
+            "Previous grade": prev.get("overall_grade") or "",
+            "Previous inspection start": _d(prev.get("inspection_start")),
             "Window basis": (f"{w['gaps']} gaps, {w['basis']}" if w.get("gaps") else w.get("note") or ""),
-            "Previous grade": prev.get("overall_grade") or "", "Previous inspection start":
-                _d(prev.get("inspection_start")), "Change": r.get("change") or "", "Change note": r.get("change_note") or "",
-            "Report id": r.get("report_id") or "",
+            "Change note": r.get("change_note") or "", "Report id": r.get("report_id") or "",
             "_level": r.get("overall_level"),
         })
     return out

@@ -28,13 +28,17 @@ def region_chart(by_region: list[dict[str, Any]]):
     colours = [ui.GRADE_STYLES[lvl][0] for lvl in (4, 3, 2, 1)]
     return alt.Chart(pd.DataFrame(data)).mark_bar().encode(
         y=alt.Y("Region:N", title=None, sort="ascending"),
-        x=alt.X("Councils:Q", title="Councils by latest overall grade", stack="zero"),
+        x=alt.X("Councils:Q", title="Councils by latest overall grade", stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("Grade:N", title=None, scale=alt.Scale(domain=GRADE_ORDER, range=colours),
                         legend=alt.Legend(orient="bottom", labelLimit=260)),
         order=alt.Order("order:Q"),
         tooltip=["Region:N", "Grade:N", "Councils:Q", "Inspected:Q"],
-    ).transform_calculate(order=f"indexof({GRADE_ORDER!r}, datum.Grade)").properties(height=max(160, 34 * len(
-        {d['Region'] for d in data})))
+    ).transform_calculate(order=f"indexof({GRADE_ORDER!r}, datum.Grade)").properties(height=chart_height(by_region))
+
+
+def chart_height(by_region: list[dict[str, Any]]) -> int:
+    return max(140, 36 * sum(1 for g in by_region if g["inspected"]))
 
 
 def table(rows: list[dict[str, Any]]):
@@ -82,7 +86,9 @@ def render() -> None:
     regions = [ALL, *sorted({c.region for c in gazetteer.councils() if c.region})]
     c1, c2, c3 = st.columns([2, 1, 2], vertical_alignment="bottom")
     with c1:
-        region = st.selectbox("Region", regions, key="outcomes_region")
+        region = st.selectbox("Region", regions, key="outcomes_region",
+                              disabled=bool(st.session_state.get("outcomes_council")),
+                              help="With a council chosen, its statistical neighbours are shown from every region.")
     with c2:
         as_of = st.date_input("As of", value=date.today(), key="outcomes_as_of", format="YYYY-MM-DD",
                               help="Only reports published on or before this date count.")
@@ -124,13 +130,14 @@ def show(data: dict[str, Any], rows: list[dict[str, Any]], mine: str) -> None:
     dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in df.columns
              if str(df[c].dtype).startswith("datetime")}
     st.dataframe(df.style.map(ui.grade_cell_style, subset=graded), hide_index=True, width="stretch",
-                 column_config={**dates, "Change note": st.column_config.TextColumn(width="large"),
+                 column_config={**dates, "Council": st.column_config.TextColumn(pinned=True),
+                                "Change note": st.column_config.TextColumn(width="large"),
                                 "Window basis": st.column_config.TextColumn(width="medium")})
     if not mine:
         st.markdown("#### Grades by region")
         ch = region_chart(data["by_region"])
         if ch is not None:
-            st.altair_chart(ch, width="stretch")
+            st.altair_chart(ch, width="stretch", height=chart_height(data["by_region"]) + 90)
     with st.expander("How the next-inspection window is worked out"):
         st.markdown(ui.md(data["method"]))
         for g in data.get("gaps") or []:
