@@ -55,7 +55,8 @@ _TOKEN = re.compile(
     rf"|(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d/])"
     rf"|(?P<month>{_MONTH})\.?(?![a-z])"
     rf"|(?P<sep>to|and|until|till|through|[{_DASH}&]+)(?![a-z])"
-    rf"|(?P<skip>from|between|the|of|on|inclusive|,|\.|:|;|\(|\))(?![a-z])"
+    rf"|(?P<skip>from|between|the|of|on|inclusive|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+    rf"|,|\.|:|;|\(|\))(?![a-z])"
     rf"|(?P<other>\S)", re.I)
 _LABEL = re.compile(r"\b(?:Inspection|Visit|Inspection\s+visit)\s+dates?\b\s*:?|\bDates?\s+of\s+(?:the\s+)?"
                     r"(?:inspection|visit)\b\s*:?", re.I)
@@ -197,8 +198,9 @@ def inspection_type(framework: str | None, kind: str, title: str, start: dt.date
 
 _NAME_WORD = r"(?:[A-ZÀ-ÖØ-Ý][\w'’\-]*\.?|(?:de|da|van|von|der|le|la|du|di|St\.?)(?=\s))"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,5}}"
-_TITLE = re.compile(r",?\s*(?:\(?\bHMI\b\)?|(?:Her|His) Majesty['’]?s? Inspector(?:s| of [A-Z][\w ]+)?|"
-                    r"Ofsted Inspector|Social Care Regulatory Inspector|Senior HMI|Regional Director)\b,?", re.I)
+_TITLE = re.compile(r",?\s*(?:\(?\bHMI\b\)?|(?:Her|His) Majesty\W{0,2}s?\s+Inspectors?(?: of [A-Z][\w ]+)?|"
+                    r"\bHM\s+Inspector|Ofsted Inspector|Social Care Regulatory Inspector|Senior HMI|"
+                    r"Regional Director)\b,?", re.I)
 _LEAD = re.compile(r"(?<!deputy\s)\b(?:Lead|Reporting)\s+inspectors?(?:\s+on\s+site)?\s*[:\-\u2013]?[ \t]*", re.I)
 _NOT_NAME = re.compile(r"\b(?:Judgements?|Grade|Inspection|Inspectors?|Age|Group|Published|Report|Children|Services|"
                        r"Council|Local|Authority|Ofsted|Team|Overall|Effectiveness|Date|The|This|Deputy|Lead|Senior|Quality)\b")

@@ -38,6 +38,8 @@ D = dt.date
     # SLAC (2009-12)
     ("15-19 July 2013 Reporting inspector Sarah Urding HMI", D(2013, 7, 15), D(2013, 7, 19)),
     ("20 February to 2 March 2012", D(2012, 2, 20), D(2012, 3, 2)),
+    # weekdays written out
+    ("Monday 11 September to Friday 15 September 2023", D(2023, 9, 11), D(2023, 9, 15)),
     # a page number after a running header's dates is not a day
     ("10 to 14 June 2024 2", D(2024, 6, 10), D(2024, 6, 14)),
 ])
@@ -83,6 +85,8 @@ def test_dates_from_the_running_header_when_the_front_page_has_no_label():
      "Inspector", "Rebecca Quested and Matthew Reed"),
     ("Deputy lead inspector: Al Brown\nLead inspector on site: Pietro Battista\nReport author: Sean Tarpey",
      "Pietro Battista"),
+    ("Lead inspector: Jo Smith HM Inspector", "Jo Smith"),
+    ("Lead inspector:\n\nJo Smith, Her Majesty s Inspector", "Jo Smith"),
     ("Lead inspector:\nJudgement Grade\nOverall effectiveness Good", None),
 ])
 def test_lead_inspector_without_the_title(front, name):
