@@ -88,8 +88,8 @@ def grid(searcher: Searcher, labels: list[dict]) -> None:
         pools.append([(sc.slug(searcher.reports[p.meta["report_id"]]["council"]), p.coverage, p.similarity)
                       for p in scored])
     results = []
-    for sure, likely, agrees, alone in itertools.product((0.7, 0.75, 0.8, 0.85, 0.9, 1.01), (0.4, 0.5, 0.55, 0.6, 0.65),
-                                                         (0.3, 0.35, 0.4, 0.45, 0.5), (0.55, 0.6, 0.65, 0.7, 1.01)):
+    for sure, likely, agrees, alone in itertools.product((0.65, 0.7, 0.75, 0.8, 0.85, 0.9), (0.4, 0.45, 0.5, 0.55, 0.6, 0.65),
+                                                         (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45), (0.7, 0.75, 0.8, 1.01)):
         if likely > sure:
             continue
         f1s = []
@@ -104,6 +104,10 @@ def grid(searcher: Searcher, labels: list[dict]) -> None:
     print("best levels (COVERAGE_SURE, COVERAGE_LIKELY, DENSE_AGREES, DENSE_ALONE) by average F1 over topics:")
     for f1, levels, f1s in results[:15]:
         print(f"  {f1:.3f} {levels} per topic {[round(x, 2) for x in f1s]}")
+    print("around the chosen levels (DENSE_ALONE as chosen):")
+    for f1, levels, f1s in sorted(results, key=lambda r: r[1]):
+        if levels[3] == T.DENSE_ALONE and levels[0] in (0.65, 0.7, 0.75) and levels[1] in (0.45, 0.5, 0.55, 0.6):
+            print(f"  {f1:.3f} {levels} per topic {[round(x, 2) for x in f1s]}")
     now = (T.COVERAGE_SURE, T.COVERAGE_LIKELY, T.DENSE_AGREES, T.DENSE_ALONE)
     mine = [r for r in results if r[1] == now]
     if mine:

@@ -32,21 +32,28 @@ import numpy as np
 from ingest import gazetteer
 from retrieval import lexical
 from retrieval.profile import overall_judgement
-from retrieval.query import understand
+from retrieval.query import abbreviation_term, understand
 from retrieval.search import Filters, Searcher
 from retrieval.store import PARAGRAPHS
 from retrieval.vocabulary import QUESTION_FILLER
 
-# The absolute test (see the module docstring); calibrated by bench/themes_bench.py on our own labels.
-COVERAGE_SURE = 0.80      # the topic's words (weighted by rarity) are there: about it whatever the model says
-COVERAGE_LIKELY = 0.55    # most of them are there: about it when the meaning agrees
-DENSE_AGREES = 0.40       # ... cosine similarity of the paragraph to the topic (or a facet) at least this
-DENSE_ALONE = 0.62        # the same thing in other words: about it on meaning alone
+# The absolute test (see the module docstring); calibrated by `bench/themes_bench.py --grid` on our own labels. The
+# dense similarity mostly vetoes: MiniLM finds any paragraph on care leavers' housing nearly as close to "staying
+# put arrangements for care leavers" as one about staying put (0.7-0.75 both), and knows little of rarer terms
+# ("deprivation of liberty" paragraphs sit at 0.2-0.35), so it cannot list a council on its own below DENSE_ALONE.
+COVERAGE_SURE = 0.70      # the topic's words (weighted by rarity) are there, close together: about it
+COVERAGE_LIKELY = 0.55    # most of them are there: about it when the meaning is not unrelated ...
+DENSE_AGREES = 0.20       # ... cosine similarity of the paragraph to the topic (or a facet) at least this
+DENSE_ALONE = 0.80        # the same thing in other words: about it on meaning alone (rarely reached)
+WINDOW_SLACK = 2          # other words allowed among a facet's words in the window (stop words aside)
+KEY_RATIO = 0.6           # a facet's word weighing this share of its rarest word's weight is a key word
 PREFIX_MIN = 5            # a stem this long also matches longer stems it starts ("guardian" ~ "guardianship")
 GENERIC_SHARE = 0.08      # a word in more than this share of paragraphs cannot make a facet on its own
-DENSE_DEPTH = 1500        # how many nearest paragraphs Chroma returns per facet (the dense side of the one pass)
+DENSE_DEPTH = 3000        # how many nearest paragraphs Chroma returns per facet (the dense side of the one pass)
+QUALIFIER_WEIGHT = 0.5    # a qualifier's words ("for care leavers") against the head's ("staying put arrangements")
 EVIDENCE = 3              # paragraphs quoted per council
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bincluding\b|\bas well as\b)\s*", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\b(?:for|who|whom|whose|that|which|with|at|in|on|to|from|about|among|by)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 
 
@@ -61,6 +68,13 @@ class Facet:
     @property
     def total(self) -> float:
         return float(sum(self.weights))
+
+    @property
+    def keys(self) -> set[int]:
+        """The positions of its key words: those nearly as rare as its rarest. One key word of a phrase with two
+        ("corporate" of "corporate parenting", "private" of "private fostering") is not the phrase."""
+        top = max(self.weights, default=0.0)
+        return {k for k, w in enumerate(self.weights) if w >= KEY_RATIO * top}
 
 
 class _Vocabulary:
@@ -112,19 +126,20 @@ def _content_words(text: str) -> list[str]:
 
 def facets(topic: str, vocab: _Vocabulary) -> list[Facet]:
     """The topic's facets: parts joined by 'and'/'or'/commas, each with the spelled-out forms of its
-    abbreviations. A part whose words are all common (\"children\") is no facet on its own: it stays with its
-    neighbours."""
+    abbreviations. A part whose words are all common (\"children\") is no facet on its own: the whole topic is.
+    Within a part, the words after its first linking word ("staying put arrangements | for care leavers", "return
+    home interviews | for children who go missing") qualify the head and weigh QUALIFIER_WEIGHT as much, when the
+    head has a distinctive word of its own."""
     parts = [p for p in _SPLIT.split(topic) if _content_words(p)]
     stems_of = lambda words: [s for s in dict.fromkeys(lexical.tokenize(" ".join(words))) if s]
     distinctive = lambda stems: any(vocab.share(s) <= GENERIC_SHARE for s in stems)
-    phrases: list[list[str]] = []
+    phrases: list[tuple[list[str], list[str]]] = []  # (head words, qualifier words)
     for part in parts or [topic]:
-        words = _content_words(part)
-        q = understand(part)
-        phrases.append(words)
-        for short in q.abbreviations:
-            from retrieval.query import abbreviation_term
-
+        m = _QUALIFIER.search(part)
+        head, qual = (part[:m.start()], part[m.start():]) if m and _content_words(part[:m.start()]) else (part, "")
+        words, qwords = _content_words(head), _content_words(qual)
+        phrases.append((words, qwords))
+        for short in understand(head).abbreviations:
             term = abbreviation_term(short)
             if term is None:
                 continue
@@ -132,21 +147,24 @@ def facets(topic: str, vocab: _Vocabulary) -> list[Facet]:
                        or w == short.lower()), None)
             for exp in term.expansions:
                 spelled = _content_words(exp)
-                phrases.append(spelled if at is None else words[:at] + spelled + words[at + 1:])
+                phrases.append((spelled if at is None else words[:at] + spelled + words[at + 1:], qwords))
     whole = stems_of(_content_words(topic))
     out: list[Facet] = []
     seen: set[tuple[str, ...]] = set()
-    for words in phrases:
-        stems = stems_of(words)
+    for words, qwords in phrases:
+        head = stems_of(words)
+        stems = stems_of(words + qwords)
         if not stems:
             continue
         if not distinctive(stems):
-            stems = whole  # "children" alone says nothing: the whole topic is the facet
+            stems, head = whole, whole  # "children" alone says nothing: the whole topic is the facet
+        light = set(stems) - set(head) if distinctive(head) else set()
         key = tuple(stems)
         if key in seen:
             continue
         seen.add(key)
-        out.append(Facet(words=" ".join(words), stems=key, weights=tuple(vocab.weight(s) for s in stems)))
+        out.append(Facet(words=" ".join(words + qwords), stems=key,
+                         weights=tuple(vocab.weight(s) * (QUALIFIER_WEIGHT if s in light else 1.0) for s in stems)))
     return out
 
 
@@ -165,9 +183,12 @@ def _matches(stem: str, token: str) -> bool:
 
 def window_coverage(facet: Facet, tokens: list[str]) -> float:
     """The best weighted share of the facet's stems found within one window of the paragraph's words (stop words
-    aside), so "independent ... visitors" three sentences apart does not make "independent visitors"."""
+    aside), so "independent ... visitors" three sentences apart does not make "independent visitors"; a window
+    counts only with two of the facet's key words (its one key word when it has one)."""
     total = facet.total or 1.0
-    span = max(6, 2 * len(facet.stems) + 4)
+    span = len(facet.stems) + WINDOW_SLACK
+    keys = facet.keys
+    need = min(2, len(keys))
     hits = [(i, k) for i, tok in enumerate(tokens) for k, stem in enumerate(facet.stems) if _matches(stem, tok)]
     best = 0.0
     for a, (i, _k) in enumerate(hits):
@@ -176,7 +197,8 @@ def window_coverage(facet: Facet, tokens: list[str]) -> float:
             if j - i >= span:
                 break
             got.add(k)
-        best = max(best, sum(facet.weights[k] for k in got) / total)
+        if len(got & keys) >= need:
+            best = max(best, sum(facet.weights[k] for k in got) / total)
     return best
 
 
