@@ -316,3 +316,28 @@ def test_action_plan_page(index_dir, monkeypatch, tmp_path):
     with rows.reading() as conn:
         assert conn.execute("SELECT text FROM plan_notes").fetchone()[0] == "Audit planned for March"
         assert conn.execute("SELECT impact FROM plan_items").fetchone()[0] == "Fewer repeat referrals"
+
+
+def test_profile_opens_the_plan_of_each_report(index_dir, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
+    monkeypatch.setenv("INSPECTIONS_USERDATA", str(tmp_path / "user.sqlite3"))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=300)
+    at.run()
+    at.switch_page("views/profile.py").run()
+    at.selectbox(key="profile_council").set_value("North Tyneside").run()
+    assert not at.exception, [e.value for e in at.exception]
+    links = [x.proto for x in at.get("page_link") if x.proto.label == "Open the action plan"]
+    assert len(links) >= 3 and all(x.page == "plan" for x in links)
+    from urllib.parse import parse_qsl
+
+    query = dict(parse_qsl(links[-1].query_string))  # the oldest inspection's
+    assert query["council"] == "North Tyneside"
+    for k, v in query.items():  # following the link
+        at.query_params[k] = v
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="plan_council").value == "North Tyneside"
+    assert at.selectbox(key="plan_report").value == query["report"]
