@@ -215,7 +215,7 @@ AREAS: dict[str, str] = {
     "permanence": r"\bpermanen(?:ce|t)\b|\badopt(?:ion|ive|ers?)\b|\bspecial guardian|\blong-?term foster",
     "sufficiency": r"\bsufficiency\b|\bsufficient (?:suitable )?(?:placements|homes|accommodation)\b|"
                    r"\bplacements? (?:choice|options|sufficiency)\b|\bunregistered\b|\bunregulated\b|"
-                   r"\bfostering capacity\b|\bplacement choice\b",
+                   r"\bfostering capacity\b|\bplacement choice\b|\brecruit(?:ment|ing)?\b[^.;]{0,60}\bfoster carers\b",
     "residential": r"\bresidential\b|\bchildren['’]s homes\b",
     "foster_carers": r"\bfoster(?:ing)? carers?\b|(?<!private )(?<!privately )\bfostering (?:service|households|"
                      r"capacity)",
