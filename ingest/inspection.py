@@ -62,6 +62,10 @@ _LABEL = re.compile(r"\b(?:Inspection|Visit|Inspection\s+visit)\s+dates?\b\s*:?|
                     r"(?:inspection|visit)\b\s*:?", re.I)
 
 
+_TOOK_PLACE = re.compile(r"\b(?:inspection|visit|fieldwork)\s+(?:took\s+place|was\s+(?:carried\s+out|undertaken|"
+                         r"conducted|held))\b", re.I)
+
+
 @dataclass
 class _Part:
     day: int
@@ -142,8 +146,9 @@ def _front(doc: Document, pages: int = 2) -> str:
 
 def read_dates(doc: Document, printed: str | None = None) -> tuple[dt.date | None, dt.date | None]:
     """The inspection's first and last day: after the front page's "Inspection dates" label (any line breaks),
-    else the dates line metadata kept (`printed`), else a running header that repeats the dates (ILACS pages)."""
-    front = _flat(_front(doc))
+    else the dates line metadata kept (`printed`), else a running header that repeats the dates (ILACS pages), else
+    a sentence saying when the inspection took place."""
+    front = _flat(_front(doc, 3))
     for m in _LABEL.finditer(front):
         start, end = parse_range(front[m.end():m.end() + 200])
         if start:
@@ -158,6 +163,10 @@ def read_dates(doc: Document, printed: str | None = None) -> tuple[dt.date | Non
             start, end = parse_range(_flat(m.group(1)))
             if start:
                 return start, end
+    for m in _TOOK_PLACE.finditer(front):  # "The inspection took place between 11 and 15 September 2023"
+        start, end = parse_range(front[m.end():m.end() + 200])
+        if start:
+            return start, end
     return None, None
 
 

@@ -74,6 +74,12 @@ def test_dates_from_the_running_header_when_the_front_page_has_no_label():
     assert (insp.start, insp.end, insp.type) == (D(2024, 3, 4), D(2024, 3, 15), "standard")
 
 
+def test_dates_from_a_sentence_when_nothing_is_labelled():
+    doc = _doc("Inspection of Anytown looked after children services\nAge group: All\n",
+               "Introduction\n1. The inspection took place between 15 and 19 July 2013 and was led by ...")
+    assert read_inspection(doc, "ofsted_inspection", "slac_2009_2012").fields()["inspection_start"] == "2013-07-15"
+
+
 @pytest.mark.parametrize("front, name", [
     ("Lead inspector: Naintara Khosla, His Majesty\u2019s Inspector\nJudgement Grade", "Naintara Khosla"),
     ("Lead inspector:  Andy Whippey, HMI \n", "Andy Whippey"),
