@@ -102,7 +102,7 @@ def _window(start: dt.date | None, level: int | None, framework: str | None,
     if start is None or not level:
         return {"basis": None, "gaps": 0, "note": "no overall grade or start date to base a window on"}
     days = gaps.get((framework, level)) or []
-    basis = f"councils graded {label} at a {FRAMEWORK_NAMES.get(framework, 'full')} inspection"
+    basis = f"councils graded {label} under {FRAMEWORK_NAMES.get(framework, 'the same framework')}"
     if len(days) < MIN_GAPS:
         days = gaps.get((None, level)) or []
         basis = f"councils graded {label} (any framework)"
