@@ -38,12 +38,12 @@ _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is 
 # ---- words ------------------------------------------------------------------------------------------------------------
 # Phrases removed before reading words: they carry judging words that do not judge here.
 _NEUTRALISE = re.compile(
-    r"strengths? and (?:weakness(?:es)?|areas for (?:development|improvement))|strengths and areas|"
+    r"\b(?:strengths? and (?:weakness(?:es)?|areas for (?:development|improvement))|strengths and areas|"
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
     r"poor parental|parental (?:poor|mental)|risk of harm|at risk of|good enough|"
     r"what needs to change|need(?:s)? of (?:children|young people|the child)|"
-    r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of", re.I)
+    r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of)\b", re.I)
 
 # Shortfall phrases (a concern wherever they stand).
 _NEG_PHRASES = re.compile(
@@ -64,7 +64,8 @@ _NEG_PHRASES = re.compile(
     r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
     r"\b(?:negatively|adversely) (?:impact|affect)\w*|\bhas impacted on the quality\b|\bmissed opportunit\w+|"
     r"\byet to (?:make|have|be)\b|\breduces? (?:the|their) (?:ability|capacity|opportunit)\w*|"
-    r"\b(?:still|more) (?:work )?to do\b|\brepeated (?:contacts|referrals)\b|\bneeds? to ensure\b|\b(?:capacity|recruitment|workforce|staffing|resourcing) (?:issues|pressures|problems)\b|"
+    r"\b(?:still|more) (?:work )?to do\b|\brepeated (?:contacts|referrals)\b|\bneeds? to ensure\b|"
+    r"\b(?:capacity|recruitment|workforce|staffing|resourcing|sufficiency) (?:issues|pressures|problems)\b|"
     r"\bimpacts? (?:negatively |adversely )?on (?:\w+['’]? ){0,3}ability\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
     r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
 
@@ -74,7 +75,7 @@ _NEG_WORDS = frozenset(
     "ineffectively variable variability unsuitable unsafe inappropriate inappropriately underdeveloped "
     "deteriorated deteriorating declined shortfall shortfalls gaps lack lacks lacked lacking lapses slow slower "
     "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
-    "unable overdue backlog absence backlogs infrequent reactive perfunctory".split())
+    "unable overdue backlog absence overly backlogs infrequent reactive perfunctory".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -92,7 +93,8 @@ _POS_WORDS = frozenset(
     "well-embedded well-attended well-planned well-judged well-informed well-structured good-quality "
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
     "regularly routinely logical sensible dynamic visible accessible approachable transparent trust embedded "
-    "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly".split())
+    "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly enjoy enjoys "
+    "impressive sound constructive seamless seamlessly".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
 # A negation of these approves: "not forgotten", "does not have to wait".
 _NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored".split())
@@ -133,14 +135,20 @@ def sentences(text: str) -> list[str]:
     return [s for s in parts if s]
 
 
+_LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should)\b[^,;]*,", re.I)
+
+
 def _cues(sentence: str) -> tuple[int, int]:
     """(approving cues, shortfall cues) in one sentence."""
+    # "When risks increase, or progress is not being achieved, children are considered ...": the opening clause
+    # says when something happens, the rest of the sentence how well it is done
+    sentence = _LEAD_CLAUSE.sub(" ", sentence)
     s = _NEUTRALISE.sub(" ", sentence)
     neg = 0
     # Phrases first; their words are then blanked so a phrase counts once.
     for m in _NEG_PHRASES.finditer(s):
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
-        if not ((_CONDITIONAL | {"when", "whenever"}) & set(before)):
+        if not ((_CONDITIONAL | _WHO | {"when", "whenever"}) & set(before)):
             neg += 1
     s = _NEG_PHRASES.sub(" ", s)
     toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
@@ -171,7 +179,8 @@ def _cues(sentence: str) -> tuple[int, int]:
                 continue
             if set(toks[max(0, i - 3):i]) & _WHO:
                 continue  # "children who are not in school": who the service is for, not how well it serves them
-            if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"]) or ahead[:2] == ["be", "achieved"]:
+            if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"], ["many"]) \
+                    or ahead[:2] == ["be", "achieved"]:
                 continue
             neg += 1
             for j, w in enumerate(ahead[:3]):
