@@ -22,6 +22,7 @@ from ingest.segment_headings import (
     graded_statement,
     heading_flags,
     heading_level,
+    split_grade,
 )
 from ingest.segment_lines import Line, build_lines, grade_of, is_back_cover, is_contents, is_judgement_item
 from ingest.segment_numbers import Run, accept_numbers
@@ -93,6 +94,10 @@ def _drop_furniture(lines: list[Line], text_source: bool, last_page: int) -> lis
     return keep
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z]+", "", text.lower())
+
+
 def _join(parts: list[str]) -> str:
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
 
@@ -109,6 +114,26 @@ class _Builder:
         self.section = ""
         self.grade: str | None = None
         self.bullet = False
+        self.waiting: list[Paragraph] = []  # graded headings kept as text, given the section of what follows
+        self.heading: list[tuple[int, str]] = []  # the heading being read: (page, text) of each printed line
+        self.heading_graded = False
+
+    def heading_line(self, ln: Line, text: str, new: bool, graded: bool = False) -> None:
+        """Follow a heading as it is printed (over lines, with its grade under it): a heading that carries a grade
+        is kept as an unnumbered paragraph, so "how was X judged for care leavers?" finds the grade as printed."""
+        if new:
+            self.end_heading()
+        self.heading.append((ln.page, text))
+        self.heading_graded = self.heading_graded or graded
+
+    def end_heading(self) -> None:
+        if self.heading and (self.heading_graded or split_grade(_join([t for _, t in self.heading]))[1]):
+            pages = list(dict.fromkeys(pg for pg, _ in self.heading))
+            p = Paragraph(text=_join([t for _, t in self.heading]), page=pages[0], number=None, part=str(self.run),
+                          pages=pages)
+            self.out.append(p)
+            self.waiting.append(p)
+        self.heading, self.heading_graded = [], False
 
     @property
     def open(self) -> bool:
@@ -117,9 +142,20 @@ class _Builder:
     def start(self, ln: Line, text: str, number: str | None, run: int, section: tuple[str, str | None],
               bullet: bool = False) -> None:
         self.close()
+        self.end_heading()
+        self.place_waiting(section)
         self.texts, self.pages, self.number, self.run = [text], [ln.page], number, run
         self.section, self.grade = section
         self.bullet = bullet
+
+    def place_waiting(self, section: tuple[str, str | None]) -> None:
+        """Graded headings kept as text sit in their own section: the path of what follows, cut after the heading
+        (a 'Summary' printed under it is not theirs)."""
+        for p in self.waiting:
+            parts = section[0].split(" > ")
+            mine = [k for k, t in enumerate(parts) if _squash(t) and _squash(t) in _squash(p.text)]
+            p.section, p.grade = (" > ".join(parts[:mine[-1] + 1]) if mine else section[0]), section[1]
+        self.waiting = []
 
     def add(self, ln: Line, text: str) -> None:
         self.texts.append(text)
@@ -209,6 +245,23 @@ def _judgement_block(lines: list[Line], width: float) -> tuple[int, int] | None:
     return None
 
 
+def _record_block(lines: list[Line], width: float, text_source: bool) -> tuple[int, int] | None:
+    """The 2009-2013 reports' closing 'Record of main findings' table (each area and its grade): first and last
+    line. Kept as one unnumbered paragraph, like the front page's judgements, so the grades are found as text."""
+    for i, ln in enumerate(lines):
+        if not re.match(r"^record of (?:the )?main findings:?$", ln.text, re.IGNORECASE):
+            continue
+        end = i
+        for j in range(i + 1, min(len(lines), i + 60)):
+            t = lines[j].text
+            if lines[j].number or lines[j].page > ln.page + 1 or t.endswith(".") or is_back_cover(t) \
+                    or len(t) > (160 if text_source else 0.85 * width):
+                break
+            end = j
+        return (i, end) if end > i else None
+    return None
+
+
 def segment(doc: Document) -> list[Paragraph]:
     """Every paragraph of the document in order (see the module docstring for what counts as one)."""
     text_source = doc.source_type != "pdf"
@@ -226,6 +279,7 @@ def segment(doc: Document) -> list[Paragraph]:
     current_run = 0
     skip_to = -1
     block = None if text_source else _judgement_block(lines, width)
+    record = _record_block(lines, width, text_source)
 
     def keep_block() -> None:
         assert block is not None
@@ -241,11 +295,21 @@ def segment(doc: Document) -> list[Paragraph]:
             keep_block()
         if i < skip_to or ln.skip:
             continue
+        if record and i == record[0]:
+            b.close()
+            path.heading(ln.text.rstrip(":"), ln.page)
+            b.start(ln, ln.text, None, current_run, path.current())
+            for x in lines[i + 1:record[1] + 1]:
+                b.add(x, x.text)
+            b.close()
+            skip_to = record[1] + 1
+            continue
         if not text_source and ln.page <= 2 and re.match(r"^\d\.\d\s", ln.text) and is_judgement_item(ln.text):
             continue  # '2.1 Adoption performance Good' in the front page's judgement list
         stated = graded_statement(lines, i) if not ln.number else None
         if stated:
             b.close()
+            b.heading_line(ln, _join([x.text for x in lines[i:i + stated[2]]]), new=True, graded=True)
             path.heading(stated[0], ln.page)
             path.grade(stated[1])
             in_heading = True
@@ -282,14 +346,18 @@ def segment(doc: Document) -> list[Paragraph]:
             # a grade printed under (or beside) a heading
             path.grade(g)
             b.close()
+            if b.heading:
+                b.heading_line(ln, ln.text, new=False, graded=True)
             in_heading = True
             continue
         if heads[i]:
             b.close()
             if in_heading and i > 0 and heads[i - 1] and continues_heading(lines[i - 1], ln):
                 path.extend(ln.text, ln.page)
+                b.heading_line(ln, ln.text, new=not b.heading)
             else:
                 path.heading(ln.text, ln.page, heading_level(ln) if text_source else 0)
+                b.heading_line(ln, ln.text, new=True)
             in_heading = True
             continue
         in_heading = False
@@ -306,6 +374,8 @@ def segment(doc: Document) -> list[Paragraph]:
             continue
         b.start(ln, text, None, current_run, path.current(), bullet=ln.bullet)
     b.close()
+    b.end_heading()
+    b.place_waiting(path.current())
     if block and block[1] + 1 >= len(lines):
         keep_block()
     paras = [p for p in b.out if p.text or p.number]

@@ -53,7 +53,9 @@ def split_grade(text: str) -> tuple[str, str | None]:
     for rx in _GRADE_SUFFIXES:
         m = rx.match(text.strip())
         if m and m.group(1).strip():
-            return m.group(1).strip().rstrip(":\u2013- "), capital(m.group(2))
+            # 'The experiences and progress of children in care are: good' -> the title without its verb
+            title = re.sub(r"\s+(?:is|are)$", "", m.group(1).strip().rstrip(":\u2013- "))
+            return title, capital(m.group(2))
     return text.strip(), None
 
 
@@ -211,6 +213,23 @@ class _Heading:
     grade: str | None = None
 
 
+# The top-level sections of the three frameworks, in the words their reports print. A lone heading after text is
+# normally a sibling of the one before it; these always start a new top-level section (so "The experiences and
+# progress of children looked after" is not put under "... children who need help and protection", nor the body
+# under "Information about this local authority area"), and every heading until the next one sits under them.
+_TOP_LEVEL = re.compile(
+    r"^the experiences and progress of (?:children|care leavers)\b|^(?:the )?impact of leaders\b"
+    r"|^leadership,? management and governance$|^(?:the )?local safeguarding children board$"
+    r"|^review of the effectiveness of the (?:local safeguarding children board|lscb)\b"
+    r"|^information about this (?:local authority area|inspection)$|^summary for children and young people$"
+    r"|^safeguarding services$|^services for looked after children$|^what needs to improve\b", re.IGNORECASE)
+# front matter whose heading a later part repeats (the LSCB review has its own executive summary and
+# recommendations): top-level the first time only, and only before the first judged section
+_TOP_ONCE = re.compile(r"^(?:executive summary|recommendations)$", re.IGNORECASE)
+_JUDGED = re.compile(r"^the experiences and progress|^(?:the )?impact of leaders|^leadership|safeguarding children "
+                     r"board", re.IGNORECASE)
+
+
 @dataclass
 class SectionPath:
     """The headings above the current text. Headings arriving together (no text between) form a path (its last two
@@ -220,6 +239,19 @@ class SectionPath:
 
     stack: list[tuple[str, str | None, int, int]] = field(default_factory=list)  # title, grade, page, level
     pending: list[_Heading] = field(default_factory=list)
+    under_top: bool = False  # stack[0] is a framework's top-level section (PDF reports)
+    tops_seen: set[str] = field(default_factory=set)
+
+    def _top(self, title: str) -> bool:
+        t = re.sub(r"\s+", " ", title).strip().lower()
+        if _TOP_LEVEL.match(t):
+            if _JUDGED.search(t):
+                self.tops_seen.add("judged")
+            return True
+        if _TOP_ONCE.match(t) and t not in self.tops_seen and "judged" not in self.tops_seen:
+            self.tops_seen.add(t)
+            return True
+        return False
 
     def heading(self, text: str, page: int, level: int = 0) -> None:
         """A heading; `level` when the source says how deep it is (markdown, or a decimal number '4.1')."""
@@ -234,6 +266,11 @@ class SectionPath:
 
     def extend(self, text: str, page: int) -> None:
         """The next line of a wrapped heading."""
+        if re.fullmatch(r"to be good", text.strip(), re.IGNORECASE):  # the end of a grade: 'Requires improvement' /
+            last = self.pending[-1].grade if self.pending else self.stack[-1][1] if self.stack else None  # 'to be good'
+            if last and last.lower().startswith("requires improvement") and not last.lower().endswith("good"):
+                self.grade(f"{last} to be good")
+                return
         if self.pending:
             self.pending[-1].raw += " " + text.strip()
         else:
@@ -267,6 +304,15 @@ class SectionPath:
         new = deduped
         if not new:
             return
+        if not any(e[3] for e in self.stack):  # headings whose level the source does not give (PDFs)
+            tops = [k for k, e in enumerate(new) if self._top(e[0])]
+            if tops:
+                self.stack = [new[tops[-1]]] + new[tops[-1] + 1:][-1:]
+                self.under_top = True
+                return
+            if self.under_top:
+                self.stack = self.stack[:1] + new[-1:]
+                return
         if self.stack and all(e[2] == 1 for e in self.stack) and new[-1][2] > 1:
             self.stack = []
         if len(new) >= 2:

@@ -8,16 +8,19 @@ section paths are read from the real PDFs in corpus/.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
 
+from ingest.loaders import load
 from ingest.metadata import read_metadata
 from ingest.models import Document, Page
 from ingest.pipeline import parse_file
+from ingest.segment import segment
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
-from conftest import cli_json, run_cli  # noqa: E402
+from conftest import CORPUS, cli_json, run_cli  # noqa: E402
 from make_letters import write_letters  # noqa: E402
 
 # the rest of a 2018+ front page and a second page, as pypdf gives them
@@ -131,3 +134,60 @@ def test_letter_findings_are_searchable_and_cited_by_page(letters, tmp_path):
     res = cli_json("ask", "health visitors recognise the signs of harm", "--council", "Bromley", "--index", str(index))
     assert res["evidence"][0]["text"].startswith("Health visitors and school nurses")
     assert res["evidence"][0]["section"] == "Strengths"
+
+
+# ---------------------------------------------------------------------------------------------------- grades as text
+
+@cache
+def _paragraphs(rel: str) -> list:
+    return segment(load(CORPUS / rel))
+
+
+@pytest.mark.parametrize("rel,starts,page,section,grade", [
+    # 2018+: the graded section heading
+    ("ofsted/cambridgeshire/2024-05-16.pdf", "The experiences and progress of care leavers: requires improvement to "
+     "be good", 8, "The experiences and progress of care leavers", "Requires improvement to be good"),
+    # 2014-2018: the graded sentence-heading of a sub-judgement, and a graded section heading with its grade below
+    ("ofsted/central-bedfordshire/2017-08-25.pdf", "The graded judgement about the experience and progress of care "
+     "leavers is that it is good", 20, "The experiences and progress of children looked after and achieving "
+     "permanence > Experience and progress of care leavers", "Good"),
+    ("ofsted/central-bedfordshire/2017-08-25.pdf", "The experiences and progress of children looked after and "
+     "achieving permanence Requires improvement to be good", 14, "The experiences and progress of children looked "
+     "after and achieving permanence", "Requires improvement to be good"),
+])
+def test_graded_headings_are_kept_as_paragraphs(rel, starts, page, section, grade):
+    found = [p for p in _paragraphs(rel) if p.text.startswith(starts)]
+    assert len(found) == 1
+    p = found[0]
+    assert (p.number, p.page, p.section, p.grade) == (None, page, section, grade)
+
+
+def test_record_of_main_findings_is_kept_as_a_paragraph():
+    """2009-2013 reports close with a table of every area and its grade."""
+    found = [p for p in _paragraphs("seeds/004_18dbb9304245f449.txt") if p.text.startswith("Record of main findings")]
+    assert len(found) == 1
+    text = found[0].text
+    assert found[0].number is None and found[0].section.endswith("Record of main findings")
+    for row in ("Safeguarding services", "Being healthy Inadequate", "Staying safe Adequate",
+                "Making a positive contribution, including user engagement Good"):
+        assert row in text
+
+
+def test_section_paths_follow_the_reports_sections():
+    """A 2013-2017 report: the recommendations are their own section (not under 'Information about this local
+    authority area'), and the sub-judgements sit under children looked after (where the PDF prints them), not under
+    the section before; the grade wrapped over two lines ('Requires improvement' / 'to be good') is a grade."""
+    paras = {p.number: p for p in _paragraphs("ofsted/central-bedfordshire/2017-08-25.pdf") if p.number}
+    looked_after = "The experiences and progress of children looked after and achieving permanence"
+    assert paras["1"].section == "Recommendations"
+    assert paras["10"].section == "The experiences and progress of children who need help and protection > " \
+                                  "Inspection findings"
+    assert paras["30"].section == f"{looked_after} > Inspection findings"
+    assert paras["30"].grade == "Requires improvement to be good"
+    assert paras["47"].section == f"{looked_after} > Adoption performance" and paras["47"].grade == "Good"
+    assert paras["58"].section == f"{looked_after} > Experience and progress of care leavers"
+    assert paras["68"].section == "Leadership, management and governance > Inspection findings"
+    assert paras["84"].section == "The Local Safeguarding Children Board > Recommendations"
+    # 2018+: the heading's verb is not part of the section name ('... care leavers are: good')
+    ilacs = [p for p in _paragraphs("ofsted/herefordshire/2018-07-23.pdf") if p.number]
+    assert not any(p.section.endswith((" is", " are")) for p in ilacs)
