@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from evalkit import ROOT, scorer
@@ -78,40 +77,43 @@ def run(searcher: Searcher, labels: list[dict]) -> None:
 
 
 def grid(searcher: Searcher, labels: list[dict]) -> None:
-    """One pass per topic at the lowest levels of the grid, then every combination of levels decided offline."""
+    """One pass per topic with low floors and a deep dense read, then the listing decided offline for every
+    combination of: the coverage a paragraph needs, a dense similarity that must agree with middling coverage (0:
+    none), and the similarity that lists a paragraph on its own."""
     sc = scorer()
     allowed, _ = T._scope(searcher, True, None, None, None)
     pools = []
     for lab in labels:
-        parts = T.facets(lab["topic"], T._Vocabulary(searcher.lexicon))
-        scored = T.scored_paragraphs(searcher, lab["topic"], parts, allowed, min_coverage=0.3, min_similarity=0.3)
+        vocab = T._Vocabulary(searcher.lexicon)
+        parts = T.facets(lab["topic"], vocab)
+        scored = T.scored_paragraphs(searcher, lab["topic"], parts, allowed, min_coverage=0.3, min_similarity=0.3,
+                                     vocab=vocab, depth=3000)
         pools.append([(sc.slug(searcher.reports[p.meta["report_id"]]["council"]), p.coverage, p.similarity)
                       for p in scored])
     results = []
-    for sure, likely, agrees, alone in itertools.product((0.65, 0.7, 0.75, 0.8, 0.85, 0.9), (0.4, 0.45, 0.5, 0.55, 0.6, 0.65),
-                                                         (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45), (0.7, 0.75, 0.8, 1.01)):
+    for sure, likely, agrees, alone in itertools.product((0.6, 0.65, 0.7, 0.8), (0.45, 0.5, 0.55, 0.6),
+                                                         (0.0, 0.2, 0.3, 0.4, 0.5), (0.6, 0.7, 0.8, 1.01)):
         if likely > sure:
             continue
         f1s = []
         for lab, pool in zip(labels, pools):
-            councils = defaultdict(bool)
-            for c, cov, sim in pool:
-                if cov >= sure or (cov >= likely and sim >= agrees) or sim >= alone:
-                    councils[c] = True
+            councils = {c for c, cov, sim in pool
+                        if cov >= sure or (cov >= likely and sim >= agrees) or sim >= alone}
             f1s.append(score_topic(lab, [{"council": c, "evidence": []} for c in councils])["f1"])
         results.append((sum(f1s) / len(f1s), (sure, likely, agrees, alone), f1s))
     results.sort(key=lambda r: -r[0])
-    print("best levels (COVERAGE_SURE, COVERAGE_LIKELY, DENSE_AGREES, DENSE_ALONE) by average F1 over topics:")
-    for f1, levels, f1s in results[:15]:
+    print("best (coverage sure, coverage with agreement, dense agreement, dense alone) by average F1 over topics:")
+    for f1, levels, f1s in results[:10]:
         print(f"  {f1:.3f} {levels} per topic {[round(x, 2) for x in f1s]}")
-    print("around the chosen levels (DENSE_ALONE as chosen):")
-    for f1, levels, f1s in sorted(results, key=lambda r: r[1]):
-        if levels[3] == T.DENSE_ALONE and levels[0] in (0.65, 0.7, 0.75) and levels[1] in (0.45, 0.5, 0.55, 0.6):
-            print(f"  {f1:.3f} {levels} per topic {[round(x, 2) for x in f1s]}")
-    now = (T.COVERAGE_SURE, T.COVERAGE_LIKELY, T.DENSE_AGREES, T.DENSE_ALONE)
-    mine = [r for r in results if r[1] == now]
-    if mine:
-        print(f"  current levels {now}: {mine[0][0]:.3f}")
+    for what, pick in (("dense agreement required (coverage 0.55 with similarity >= a)", lambda lv: lv[0] == 0.8
+                        and lv[1] == 0.55 and lv[3] == 1.01), ("dense alone (coverage 0.55, similarity >= a)",
+                                                               lambda lv: lv[1] == 0.55 and lv[2] == 0.0)):
+        print(what + ":")
+        for f1, levels, _ in sorted((r for r in results if pick(r[1])), key=lambda r: r[1]):
+            print(f"  {f1:.3f} {levels}")
+    now = [r for r in results if r[1] == (0.6, T.COVERAGE, 0.0, T.DENSE_ALONE)]
+    if now:
+        print(f"  chosen: coverage {T.COVERAGE}, dense alone {T.DENSE_ALONE}: {now[0][0]:.3f}")
 
 
 def process_time(index: str, topic: str) -> None:

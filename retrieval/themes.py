@@ -14,8 +14,8 @@ an absolute test:
   is the weighted share of its words the paragraph holds close together (in one window of its words, heading
   included: a "Private fostering" heading speaks for the paragraphs under it), word forms matched by stem and by
   stem prefix ("guardian" ~ "guardianship");
-- the paragraph is about the topic when its coverage is high, or middling with a dense similarity to the topic
-  above a calibrated level, or when the dense similarity alone is very high (the same thing in other words).
+- the paragraph is about the topic when its coverage reaches a calibrated level, or when its dense similarity to
+  the topic alone is as high as a paraphrase's (the same thing in other words).
 
 The levels were calibrated on labels of our own topics (bench/labels/themes_own.jsonl; bench/themes_bench.py prints
 the figures), never on the evaluation's topics.
@@ -38,18 +38,18 @@ from retrieval.store import PARAGRAPHS
 from retrieval.vocabulary import QUESTION_FILLER
 
 # The absolute test (see the module docstring); calibrated by `bench/themes_bench.py --grid` on our own labels. The
-# dense similarity mostly vetoes: MiniLM finds any paragraph on care leavers' housing nearly as close to "staying
-# put arrangements for care leavers" as one about staying put (0.7-0.75 both), and knows little of rarer terms
-# ("deprivation of liberty" paragraphs sit at 0.2-0.35), so it cannot list a council on its own below DENSE_ALONE.
-COVERAGE_SURE = 0.70      # the topic's words (weighted by rarity) are there, close together: about it
-COVERAGE_LIKELY = 0.55    # most of them are there: about it when the meaning is not unrelated ...
-DENSE_AGREES = 0.20       # ... cosine similarity of the paragraph to the topic (or a facet) at least this
-DENSE_ALONE = 0.80        # the same thing in other words: about it on meaning alone (rarely reached)
+# dense similarity cannot tell "about it" from "near it": MiniLM finds any paragraph on care leavers' housing as close
+# to "staying put arrangements for care leavers" as one about staying put (0.70-0.75 both) and knows little of rarer
+# terms ("deprivation of liberty" paragraphs sit at 0.20-0.35). Measured on our labels, requiring it to agree with the
+# words (at any level from 0.2 to 0.55) or letting it list a paragraph on its own below 0.8 only lost F1; so the
+# words decide, and the meaning alone lists a paragraph only when it is as close as a paraphrase.
+COVERAGE = 0.55           # the weighted share of a facet's words a window must hold (two key words among them)
+DENSE_ALONE = 0.80        # cosine similarity at which a paragraph is about the topic whatever its words
 WINDOW_SLACK = 2          # other words allowed among a facet's words in the window (stop words aside)
 KEY_RATIO = 0.6           # a facet's word weighing this share of its rarest word's weight is a key word
 PREFIX_MIN = 5            # a stem this long also matches longer stems it starts ("guardian" ~ "guardianship")
 GENERIC_SHARE = 0.08      # a word in more than this share of paragraphs cannot make a facet on its own
-DENSE_DEPTH = 3000        # how many nearest paragraphs Chroma returns per facet (the dense side of the one pass)
+DENSE_DEPTH = 200         # nearest paragraphs Chroma returns per facet: enough to reach below DENSE_ALONE
 QUALIFIER_WEIGHT = 0.5    # a qualifier's words ("for care leavers") against the head's ("staying put arrangements")
 EVIDENCE = 3              # paragraphs quoted per council
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bincluding\b|\bas well as\b)\s*", re.IGNORECASE)
@@ -204,8 +204,7 @@ def window_coverage(facet: Facet, tokens: list[str]) -> float:
 
 def about(coverage: float, similarity: float) -> bool:
     """The absolute test: is a paragraph with this coverage of the topic and this dense similarity about it?"""
-    return (coverage >= COVERAGE_SURE or (coverage >= COVERAGE_LIKELY and similarity >= DENSE_AGREES)
-            or similarity >= DENSE_ALONE)
+    return coverage >= COVERAGE or similarity >= DENSE_ALONE
 
 
 def resolve_region(name: str) -> str:
@@ -255,11 +254,12 @@ class Scored:
 
 
 def scored_paragraphs(searcher: Searcher, topic: str, parts: list[Facet], allowed: set[str],
-                      min_coverage: float = COVERAGE_LIKELY, min_similarity: float = DENSE_AGREES,
-                      vocab: _Vocabulary | None = None) -> list[Scored]:
+                      min_coverage: float = COVERAGE, min_similarity: float = DENSE_ALONE,
+                      vocab: _Vocabulary | None = None, depth: int = DENSE_DEPTH) -> list[Scored]:
     """The one pass over the library: every paragraph of the allowed reports whose words cover a facet to
     `min_coverage` (bag of words over the BM25 index) or whose dense similarity to the topic or a facet reaches
-    `min_similarity` (Chroma, nearest DENSE_DEPTH per facet), with its window coverage and similarity."""
+    `min_similarity` (Chroma, nearest `depth` per facet; 0 for a paragraph beyond them), with its window coverage
+    and similarity."""
     index = searcher.lexicon
     vocab = vocab or _Vocabulary(index)
     in_scope = np.isin(index.report_ids, list(allowed)) if len(index.ids) else np.zeros(0, dtype=bool)
@@ -273,7 +273,7 @@ def scored_paragraphs(searcher: Searcher, topic: str, parts: list[Facet], allowe
     texts = [topic] + [f.words for f in parts if f.words.lower() != topic.lower()]
     for text in dict.fromkeys(texts):
         vec = searcher.embedder.embed_query(text)
-        for pid, sim, _doc, _meta in searcher.store.dense(PARAGRAPHS, vec, DENSE_DEPTH, allowed):
+        for pid, sim, _doc, _meta in searcher.store.dense(PARAGRAPHS, vec, depth, allowed):
             similarity[pid] = max(similarity[pid], sim)
     pool |= {pid for pid, sim in similarity.items() if sim >= min_similarity}
 
