@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +182,23 @@ def _parsing_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     pool.shutdown(wait=True)
 
 
+def _load_in_background(load: Callable[[], object]) -> Future:
+    """Load the model in a daemon thread: an ingest stopped by Ctrl-C exits at once instead of waiting for a model
+    it will not use to finish loading (tens of seconds on a busy machine)."""
+    fut: Future = Future()
+
+    def run() -> None:
+        if not fut.set_running_or_notify_cancel():
+            return
+        try:
+            fut.set_result(load())
+        except BaseException as e:  # handed to whoever waits for the model
+            fut.set_exception(e)
+
+    threading.Thread(target=run, daemon=True, name="load-model").start()
+    return fut
+
+
 @contextmanager
 def _writer_thread() -> Iterator[ThreadPoolExecutor]:
     """The one writer thread; interrupted, it finishes the write in progress and drops the queued ones."""
@@ -317,7 +334,7 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
             # Parsing in worker processes, embedding here, writing in a thread: the three overlap.
             with _parsing_pool(n_workers) as pool, _writer_thread() as writer:
                 # the model loads (seconds) while the workers parse the first files
-                loading = writer.submit(embedder_factory or _default_embedder)
+                loading = _load_in_background(embedder_factory or _default_embedder)
                 queue = list(todo)
                 running = set()
                 ready: list[tuple[str, ParsedReport]] = []
