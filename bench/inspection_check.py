@@ -82,6 +82,8 @@ def oddities(row: dict) -> list[str]:
     if start and end:
         if end < start:
             out.append("ends before it starts")
+        if start.weekday() >= 5 or end.weekday() >= 5:
+            out.append("starts or ends on a weekend")
         if (end - start).days > 35:  # SIF inspections ran four weeks
             out.append(f"{(end - start).days + 1} days on site")
     if end and pub and not (end <= pub <= end + dt.timedelta(days=366)):
@@ -132,6 +134,15 @@ def main() -> int:
         for r, o in odd[:a.show]:
             print(f"  {r.get('council')} {r.get('published')} {r.get('inspection_start')}..{r.get('inspection_end')}: "
                   + "; ".join(o))
+    # an independent reading of the end date: ingest/metadata.py's own parse of the printed dates line
+    from ingest import metadata as md
+
+    checked = [r for r in inspections if r.get("inspection_dates") and r.get("inspection_end")]
+    differ = [r for r in checked if str(md._end_date(r["inspection_dates"])) != r["inspection_end"]]
+    print(f"\nend date agrees with metadata's reading of the printed line: {len(checked) - len(differ)}/{len(checked)}")
+    for r in differ[:a.show]:
+        print(f"  {r.get('council')} {r.get('published')}: printed {r['inspection_dates']!r} -> "
+              f"{r['inspection_start']}..{r['inspection_end']}")
     leads = collections.Counter(r.get("lead_inspector") for r in inspections if r.get("lead_inspector"))
     print(f"\n{len(leads)} distinct lead inspectors; the ten most frequent: " +
           ", ".join(f"{k} ({v})" for k, v in leads.most_common(10)))
