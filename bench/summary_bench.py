@@ -47,7 +47,7 @@ def main() -> None:
 
     from retrieval.checker import check, check_sentence
     from retrieval.search import Searcher
-    from retrieval.store import Store
+    from retrieval.store import Store, StoreError
     from retrieval.summary import Settings, sources, summarise
 
     qs = [json.loads(line) for line in open(a.questions, encoding="utf-8") if line.strip()]
@@ -81,7 +81,12 @@ def main() -> None:
                 print(f"time budget of {a.budget:.0f} s spent: stopping after {i - 1} questions", flush=True)
                 qs = qs[:i - 1]
                 break
-            res = searcher.ask(q["question"], councils=q.get("councils") or None, k=a.k)
+            try:
+                res = searcher.ask(q["question"], councils=q.get("councils") or None, k=a.k)
+            except (ValueError, StoreError) as e:  # an index being written by someone else: count, go on
+                statuses["search_failed"] += 1
+                print(f"[{i}/{len(qs)}] search failed: {e}", flush=True)
+                continue
             s = summarise(res.question, res.evidence, settings=settings).result()
             statuses[s.status] += 1
             written += len(s.verdicts)
