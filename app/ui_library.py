@@ -145,7 +145,8 @@ def render() -> None:
                  "Recommendations": r.get("recommendations"), "Judgements": len(r.get("judgements") or []),
                  "File": Path(r.get("source") or "").name, "Report id": r["report_id"]}
                 for r in sorted(reports, key=lambda r: (r.get("council") or "", r.get("published") or ""))]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        # tall enough to show a small library whole (no scrolling inside the table), capped for a large one
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 640))
     st.subheader("Add reports")
     from app import ui_fetch
 

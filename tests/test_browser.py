@@ -170,8 +170,9 @@ def test_compare_page(page, app_url):
 
 
 def _grid_text(page) -> str:
-    """The visible text of the page's data tables (st.dataframe draws a canvas; its cells are in an aria grid)."""
-    return " ".join(page.get_by_role("gridcell").all_inner_texts()) + " " + \
+    """The text of the page's data tables: st.dataframe draws a canvas, and its cells sit in an accessibility grid
+    that is hidden from view, so their text content is read rather than their rendered text."""
+    return " ".join(page.locator("[data-testid='stDataFrame'] [role='gridcell']").all_text_contents()) + " " + \
         " ".join(page.get_by_test_id("stTable").all_inner_texts())
 
 
