@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 COMMANDS = {
     "ask": ["ask", "what did inspectors say about care leaver accommodation?"],
-    "ask --council": ["ask", "how well are return home interviews used?", "--council", "Devon"],
-    "compare": ["compare", "placement sufficiency", "--council", "Devon", "--council", "Cornwall"],
+    "ask --council": ["ask", "how well are return home interviews used?", "--council", "Kent"],
+    "compare": ["compare", "placement sufficiency", "--council", "Kent", "--council", "Medway"],
     "reports": ["reports"],
 }
 

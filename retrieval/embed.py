@@ -27,7 +27,7 @@ import numpy as np
 from retrieval import config
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_BACKEND = "torch"
+DEFAULT_BACKEND = "onnx-int8"
 BACKENDS = ("torch", "onnx", "onnx-int8", "openvino", "openvino-int8")
 _OVERLAP = 32  # tokens shared by consecutive windows of a long paragraph
 
