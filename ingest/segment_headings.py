@@ -225,6 +225,7 @@ _TOP_LEVEL = re.compile(
     r"|^safeguarding services$|^services for looked after children$|^what needs to improve\b", re.IGNORECASE)
 # front matter whose heading a later part repeats (the LSCB review has its own executive summary and
 # recommendations): top-level the first time only, and only before the first judged section
+_LEAF_TOP = re.compile(r"^what needs to improve\b", re.IGNORECASE)
 _TOP_ONCE = re.compile(r"^(?:executive summary|recommendations)$", re.IGNORECASE)
 _JUDGED = re.compile(r"^the experiences and progress|^(?:the )?impact of leaders|^leadership|safeguarding children "
                      r"board", re.IGNORECASE)
@@ -308,7 +309,8 @@ class SectionPath:
             tops = [k for k, e in enumerate(new) if self._top(e[0])]
             if tops:
                 self.stack = [new[tops[-1]]] + new[tops[-1] + 1:][-1:]
-                self.under_top = True
+                # a list of what to improve has no sections of its own: the heading after it is its sibling
+                self.under_top = not _LEAF_TOP.match(new[tops[-1]][0])
                 return
             if self.under_top:
                 self.stack = self.stack[:1] + new[-1:]
