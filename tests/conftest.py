@@ -18,6 +18,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def die_with_parent() -> None:
+    """preexec_fn for servers a test starts: the kernel kills them when the test process dies, however it dies
+    (a killed pytest must not leave a Streamlit or Chroma server running). Linux only; elsewhere a no-op."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+
 def run_cli(*args: str, check: bool = False, env: dict | None = None, timeout: int = 900,
             process: bool = False) -> subprocess.CompletedProcess:
     """Run the real `inspections` command line. In-process through click's CliRunner by default (the model and

@@ -12,7 +12,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, die_with_parent
 from test_browser import SHOTS, _free_port, _settle, browser, page  # noqa: F401  (the same browser fixtures)
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,8 @@ def plan_app(index_dir, tmp_path_factory):
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90

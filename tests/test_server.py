@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, SEED_2012, cli_json, run_cli
+from conftest import CORPUS, SEED_2012, cli_json, die_with_parent, run_cli
 
 pytestmark = pytest.mark.server
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -24,7 +24,7 @@ def free_port() -> int:
 
 def start_server(path: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
