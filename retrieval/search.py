@@ -25,6 +25,7 @@ RRF_K = 10
 # officers type, and the small general model blurs them (measured on ../shared/eval, see bench/retrieval_report.py).
 WEIGHTS = {"dense": 0.3, "bm25": 1.0}
 MAX_QUESTION_CHARS = 2000  # the longest question read whole; a longer one is cut there and the answer says so
+LEAD_FLOOR = 0.75  # share of the best paragraph's score a latest-report paragraph needs to be moved ahead
 GRADE_BOOST = 0.03  # about three ranks' worth at the top of the fused list
 _GRADE_WORDS = re.compile(r"\b(?:are|is|was|were|been|judged|remains?)\s+(?:now\s+)?(?:outstanding|good|inadequate|adequate|"
                           r"requires improvement)", re.IGNORECASE)
@@ -443,8 +444,16 @@ class Searcher:
             if any(p.council == e.council for p in pool) and gained.get(e.council, 0) < per_council:
                 gained[e.council] = gained.get(e.council, 0) + 1
                 pool.append(e)
-        lead = [e for e in pool if e.kind != "council_report" and not e.earlier]
-        return lead + [e for e in pool if e not in lead]
+        # a latest-report paragraph leads only when it matches the question about as well as the best one does: a
+        # weak match from the latest report placed first would bury the paragraph that answers (a 2022 paragraph on
+        # care leavers' education above the 2017 one on out-of-hours cover that was asked about)
+        floor = LEAD_FLOOR * max((e.score for e in pool), default=0.0)
+        lead = [e for e in pool if e.kind != "council_report" and not e.earlier and e.score >= floor]
+        weak_gained = [e for e in pool[k:] if e not in lead]
+        rest = [e for e in pool if e not in lead and e not in weak_gained]
+        # a council's current position still shows within the first k, in the last places rather than the first
+        at = max(len(lead), k - len(weak_gained))
+        return lead + rest[:at - len(lead)] + weak_gained + rest[at - len(lead):]
 
     def _unknown_places(self, q: Query, f: Filters) -> list[str]:
         """Place-like words of the question ("care leavers in Atlantis") that are neither a council nor a word any

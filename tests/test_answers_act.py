@@ -72,7 +72,12 @@ def test_latest_report_leads_and_earlier_ones_are_marked(index_dir, corpus_repor
     assert ev[0]["report_id"] == latest["report_id"] and ev[0]["earlier"] is False
     first_earlier = next(i for i, e in enumerate(ev) if e["earlier"])
     assert all(e["report_id"] == latest["report_id"] for e in ev[:first_earlier] if e["kind"] != "council_report")
-    assert all(e["earlier"] for e in ev[first_earlier:] if e["kind"] != "council_report")
+    # after the first earlier paragraph, a latest-report one is only a weak match (it does not lead: a weak current
+    # paragraph placed first would bury the one that answers)
+    from retrieval.search import LEAD_FLOOR
+
+    best = max(e["score"] for e in ev)
+    assert all(e["earlier"] or e["score"] < LEAD_FLOOR * best for e in ev[first_earlier:] if e["kind"] != "council_report")
     bullets = [line for line in res["answer"].splitlines() if line.startswith("- ")]
     assert bullets and all(re.match(r"- \(\d{1,2} \w+ \d{4}(, earlier report)?\) ", b) for b in bullets)
 
@@ -242,3 +247,23 @@ def test_userstore_keeps_conversations(tmp_path):
     assert [(c["name"], c["turns"]) for c in list_conversations(again)] == [("Kent care leavers", 2)]
     conv = load_conversation(again, cid)
     assert [t["question"] for t in conv["turns"]] == ["care leavers in Kent?", "and there?"]
+
+
+def test_a_weak_paragraph_of_the_latest_report_does_not_bury_the_answer():
+    """York's 2017 report answers a question on out-of-hours cover; its 2022 report only mentions care leavers'
+    education, a weak match: that paragraph stays in view (the current position) but does not go first."""
+    from ingest.models import Evidence
+    from retrieval.search import Searcher
+
+    def ev(score: float, earlier: bool, text: str) -> Evidence:
+        return Evidence(report_id="r2017" if earlier else "r2022", council="York", title="t", kind="ofsted_inspection",
+                        published="2017-02-07" if earlier else "2022-05-04", paragraph="1", part="main", section="",
+                        page=1, text=text, score=score, citation="c", earlier=earlier)
+
+    ranked = [ev(0.108, True, "out-of-hours answer"), ev(0.091, True, "b"), ev(0.080, True, "c"),
+              ev(0.066, False, "weak current"), ev(0.060, True, "d")]
+    out = Searcher._current_first(ranked, k=5)
+    assert out[0].text == "out-of-hours answer"
+    assert any(e.text == "weak current" for e in out[:5])
+    strong = [ev(0.100, False, "strong current")] + ranked
+    assert Searcher._current_first(strong, k=6)[0].text == "strong current"
