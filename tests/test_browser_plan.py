@@ -4,16 +4,11 @@ The app runs with `streamlit run` on 127.0.0.1 and a free port, with its own use
 fixture's `finally`."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from conftest import ROOT, die_with_parent
-from test_browser import SHOTS, _free_port, _settle, browser, page  # noqa: F401  (the same browser fixtures)
+from conftest import serve_app
+from test_browser import SHOTS, _settle, browser, page  # noqa: F401  (the same browser fixtures)
 
 pytestmark = pytest.mark.browser
 COUNCIL = "Herefordshire"
@@ -21,40 +16,10 @@ COUNCIL = "Herefordshire"
 
 @pytest.fixture(scope="module")
 def plan_app(index_dir, tmp_path_factory):
-    port = _free_port()
     tmp = tmp_path_factory.mktemp("plan_app")
-    log = tmp / "server.log"
     user = tmp / "user.sqlite3"
-    env = dict(os.environ, INSPECTIONS_INDEX=str(index_dir), INSPECTIONS_USERDATA=str(user), HF_HUB_OFFLINE="1",
-               PYTHONUNBUFFERED="1")
-    env.pop("CHROMA_HOST", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                preexec_fn=die_with_parent)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.5)
+    with serve_app(index_dir, tmp / "server.log", INSPECTIONS_USERDATA=str(user)) as url:
         yield url, user
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def _done_count(pg) -> tuple[int, int]:
