@@ -24,6 +24,10 @@ FLOORS: list[tuple[str, list[str], list[str]]] = [
     ("paragraphs", [str(EVAL / "paragraphs.jsonl")], ["--min-pass", "1.0"]),
     ("recommendations", [str(EVAL / "recommendations.jsonl")], ["--min-f1", "0.98"]),
     ("judgements", [str(EVAL / "judgements.csv")], ["--min-acc", "0.95"]),
+    ("inspections", [str(EVAL / "inspections.csv")], ["--min-acc", "0.97"]),
+    ("themes", [str(EVAL / "themes.jsonl")], ["--min-f1", "0.90"]),
+    ("plan", [str(EVAL / "recurrence.jsonl")], ["--min-f1", "0.85", "--min-items", "1.0"]),
+    ("stance", [str(EVAL / "stance.jsonl")], ["--min-acc", "0.83", "--max-swaps", "2"]),
     ("bad", [], []),
     ("perf", [str(EVAL / "questions.jsonl")], []),
 ]
