@@ -159,13 +159,27 @@ class UserStore:
         finally:
             conn.close()
 
+    def _wal(self, conn: sqlite3.Connection) -> str:
+        """Switch the file to write-ahead logging. The switch takes the file's exclusive lock and SQLite does not wait
+        on its busy timeout for it, so two processes opening a new store at once see "database is locked": retry
+        for up to the busy timeout."""
+        from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random_exponential
+
+        for attempt in Retrying(retry=retry_if_exception(lambda e: isinstance(e, sqlite3.OperationalError)
+                                                         and "locked" in str(e)),
+                                wait=wait_random_exponential(multiplier=0.02, max=0.5),
+                                stop=stop_after_delay(self.timeout), reraise=True):
+            with attempt:
+                return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        raise AssertionError("unreachable")  # Retrying either returns or re-raises
+
     def _migrate(self) -> None:
         pending = {c for c in _SCHEMAS if c not in self._migrated}
         if not pending:
             return
         conn = self._connect()
         try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._wal(conn)
             if str(mode).lower() != "wal":
                 raise UserStoreError(f"the user store {self.path} cannot use write-ahead logging (journal mode "
                                      f"{mode}); put it on a local disk ({ENV})")
