@@ -42,12 +42,22 @@ def test_edit_status_reload_and_download_word(page, plan_app, tmp_path):  # noqa
     assert (done, total) == (0, total) and total > 0
     # the first item's Status cell: click the row's first cell, move right to Status, open it, choose Done
     grid = page.locator("[data-testid='stDataFrameResizable'] canvas").first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
-    for _ in range(5):  # No., Recommendation, Due, Overdue, Lead -> Status
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    page.get_by_role("option", name="Done").click()
+    option = page.get_by_role("option", name="Done")
+    for attempt in range(3):  # the canvas grid may still be drawing when first clicked: click and open again
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
+        for _ in range(5):  # No., Recommendation, Due, Overdue, Lead -> Status
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            option.wait_for(timeout=20_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            _settle(page)
+    option.click()
     page.keyboard.press("Escape")
     page.get_by_test_id("stMetric").filter(has_text="1 of").wait_for()
     _settle(page)
