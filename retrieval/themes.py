@@ -262,7 +262,7 @@ def scored_paragraphs(searcher: Searcher, topic: str, parts: list[Facet], allowe
     and similarity."""
     index = searcher.lexicon
     vocab = vocab or _Vocabulary(index)
-    in_scope = np.isin(index.report_ids, list(allowed)) if len(index.ids) else np.zeros(0, dtype=bool)
+    in_scope = index.mask(allowed)  # the lexical index's own per-report row slices
     bag = np.zeros(vocab.n, dtype=np.float32)
     for f in parts:
         bag = np.maximum(bag, _bag_coverage(f, vocab))
