@@ -10,7 +10,7 @@ from typing import Any
 
 from retrieval.query import understand
 from retrieval.search import Filters, Searcher
-from retrieval.stance import STANCES
+from retrieval.stance import keep_stance
 
 FRAMEWORK_NAMES = {"ilacs_2018": "ILACS (2018 on)", "sif_2013_2017": "Single inspection framework (2013-2017)",
                    "slac_2009_2012": "Safeguarding and looked after children (2009-2012)"}
@@ -20,8 +20,7 @@ def compare(searcher: Searcher, topic: str, councils: list[str], k: int = 5, lat
             stance: str | None = None) -> dict[str, Any]:
     """Per council: its top evidence on the topic (latest report first), its judgements, its latest report's
     grades and the recommendations on the topic."""
-    if stance is not None and stance not in STANCES:
-        raise ValueError(f"unknown stance {stance!r}: choose one of {', '.join(STANCES)}")
+    keep_stance([], stance)  # an unknown stance is a ValueError naming the choices, before any searching
     searcher.refresh()
     q = understand(topic, councils=councils or None, known_councils=searcher.councils())
     names = q.councils
@@ -39,9 +38,7 @@ def compare(searcher: Searcher, topic: str, councils: list[str], k: int = 5, lat
         ranked = searcher.search(text, f, k=k * 3)
         for e in ranked:
             e.earlier = e.report_id not in current and e.kind != "council_report"
-        if stance:
-            keep = {stance: 0, "mixed": 1} if stance in ("strength", "concern") else {stance: 0}
-            ranked = sorted((e for e in ranked if e.stance in keep), key=lambda e: keep[e.stance])
+        ranked = keep_stance(ranked, stance)
         if history or latest or q.latest:
             evidence = ranked[:k]
         else:
@@ -69,8 +66,8 @@ def _latest_first(searcher: Searcher, text: str, council: str, ranked: list, k: 
 
     words = set(lexical.tokenize(text))
     lead = []
-    for e in searcher.search(text, Filters(councils=[council], latest=True), k=2):
-        if not words & set(lexical.tokenize(e.text)) or (stance and e.stance not in (stance, "mixed")):
+    for e in keep_stance(searcher.search(text, Filters(councils=[council], latest=True), k=2), stance):
+        if not words & set(lexical.tokenize(e.text)):
             continue
         e.earlier = False
         lead.append(e)

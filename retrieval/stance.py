@@ -17,10 +17,12 @@ sentence the app highlights) carries one of STANCES, read from the report's own 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Callable, Iterable
+from typing import Literal, TypeVar
 
 Stance = Literal["strength", "concern", "mixed", "neutral"]
 STANCES: tuple[str, ...] = ("strength", "concern", "mixed", "neutral")
+_T = TypeVar("_T")
 
 # ---- structure ------------------------------------------------------------------------------------------------------
 _CONCERN_SECTION = re.compile(
@@ -268,3 +270,22 @@ def stance(text: str, section: str | None = None, part: str | None = None) -> St
     if weak:
         return "concern"
     return "neutral"
+
+
+# ---- filtering by stance (Compare, Themes, the action plan's evidence) ----------------------------------------------
+def _stance_of(item: object) -> str | None:
+    return item.get("stance") if isinstance(item, dict) else getattr(item, "stance", None)
+
+
+def keep_stance(items: Iterable[_T], wanted: str | None, of: Callable[[_T], str | None] = _stance_of) -> list[_T]:
+    """What a stance filter keeps, in the order to show it. Asking for strengths (or concerns) keeps the items that
+    say so and the mixed ones after them (a strength stated beside a concern is still a strength stated); asking for
+    mixed or neutral keeps only those. Items keep their order within each group; `wanted` None keeps everything.
+    ValueError for a stance not in STANCES, naming the choices."""
+    items = list(items)
+    if wanted is None:
+        return items
+    if wanted not in STANCES:
+        raise ValueError(f"unknown stance {wanted!r}: choose one of {', '.join(STANCES)}")
+    rank = {wanted: 0, "mixed": 1} if wanted in ("strength", "concern") else {wanted: 0}
+    return sorted((it for it in items if of(it) in rank), key=lambda it: rank[of(it)])
