@@ -231,16 +231,19 @@ def _cut(text: str, n: int) -> str:
 @click.option("--latest", is_flag=True, help="Only each council's latest full inspection.")
 @click.option("--region", default=None, help='Only councils of this region (e.g. "North West").')
 @click.option("--since", type=click.IntRange(1990, 2100), default=None, help="Only reports published in or after YYYY.")
+@click.option("--stance", type=click.Choice(["strength", "concern", "mixed", "neutral"]), default=None,
+              help="Only councils whose paragraphs on the topic praise (strength), criticise (concern), do both "
+                   "(mixed) or only describe (neutral); strength and concern keep mixed ones too, after them.")
 @click.option("--json", "as_json", is_flag=True)
 @index_option
-def themes(topic: str, latest: bool, region: str | None, since: int | None, as_json: bool,
+def themes(topic: str, latest: bool, region: str | None, since: int | None, stance: str | None, as_json: bool,
            index_dir: str | None) -> None:
     """Every council whose reports say something about TOPIC, with the paragraphs that say it."""
     from retrieval.store import StoreError
     from retrieval.themes import themes as run_themes
 
     try:
-        data = run_themes(_searcher(index_dir), topic, latest=latest, region=region, since=since)
+        data = run_themes(_searcher(index_dir), topic, latest=latest, region=region, since=since, stance=stance)
     except (ValueError, StoreError) as e:
         raise click.ClickException(str(e))
     if as_json:
@@ -248,14 +251,16 @@ def themes(topic: str, latest: bool, region: str | None, since: int | None, as_j
         return
     rows = data["councils"]
     scope = "latest full inspections" if latest else "reports"
+    said = {"strength": ", as a strength (or mixed)", "concern": ", as a concern (or mixed)",
+            "mixed": ", praising and criticising at once", "neutral": ", only describing"}.get(stance or "", "")
     click.echo(f"{len(rows)} of {data['councils_considered']} councils ({data['reports_considered']} {scope}) "
-               f"say something about {topic!r}")
+               f"say something about {topic!r}{said}")
     for r in rows:
         click.secho(f"\n{r['council']} ({r['region']}) — published {r['published']}"
                     + (f", section graded {r['grade']}" if r.get("grade") else ""), bold=True)
         for e in r["evidence"]:
             text = e["text"] if len(e["text"]) <= 400 else e["text"][:400].rsplit(" ", 1)[0] + " …"
-            click.echo(f"  - {text}\n    {e['citation']}")
+            click.echo(f"  - [{e.get('stance') or 'neutral'}] {text}\n    {e['citation']}")
     if data["by_year"]:
         click.echo("\nBy year of publication: " + ", ".join(f"{y['year']} {y['councils']}" for y in data["by_year"]))
     if rows:

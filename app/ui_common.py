@@ -209,6 +209,10 @@ def _ev(e: Any) -> dict[str, Any]:
 
 STANCE_STYLES = {"strength": ("#e3f4e8", "#1b5e20", "Strength"), "concern": ("#fdecea", "#8a1c1c", "Concern"),
                  "mixed": ("#fff4e0", "#7a4b00", "Mixed")}
+# The "What inspectors say" filter of Compare, Themes and the action plan's evidence (retrieval/stance.keep_stance).
+STANCE_CHOICES = {"Everything": None, "Strengths": "strength", "Concerns": "concern", "Both (mixed)": "mixed"}
+STANCE_HELP = ("Only paragraphs that praise (strengths) or criticise (concerns), those that do both after them; or "
+               "only those that do both")
 
 
 def stance_badge(stance: str | None) -> str:

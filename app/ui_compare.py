@@ -8,8 +8,7 @@ import streamlit as st
 
 from app import ui_common as ui
 
-
-STANCE_CHOICES = {"Everything": None, "Strengths": "strength", "Concerns": "concern", "Both (mixed)": "mixed"}
+STANCE_CHOICES = ui.STANCE_CHOICES
 
 
 def _all_councils(indexed: list[str]) -> list[str]:
@@ -113,8 +112,7 @@ def render() -> None:
         with fc1:
             latest = st.checkbox("Latest inspection only", key="cmp_latest")
         with fc2:
-            said = st.selectbox("What inspectors say", list(STANCE_CHOICES), key="cmp_stance",
-                                help="Only paragraphs that praise (strengths), criticise (concerns) or do both")
+            said = st.selectbox("What inspectors say", list(STANCE_CHOICES), key="cmp_stance", help=ui.STANCE_HELP)
         with fc3:
             go = st.form_submit_button("Compare", type="primary")
     councils = list(st.session_state.get("cmp_councils") or [])

@@ -13,6 +13,8 @@ import streamlit as st
 from app import ui_common as ui
 
 GRADE_CHOICES = ["Outstanding", "Good", "Requires improvement / Adequate", "Inadequate", "No grade"]
+STANCE_SAID = {"strength": " as a strength (or mixed)", "concern": " as a concern (or mixed)",
+               "mixed": ", praising and criticising at once", "neutral": ", only describing"}
 
 
 def grade_choice(grade: str | None) -> str:
@@ -165,13 +167,17 @@ def render() -> None:
     frameworks = {"": "Any framework", **ui.FRAMEWORK_LABELS}
     with st.form("themes_form", border=False):
         topic = st.text_input("Topic", key="themes_topic", placeholder="e.g. private fostering")
-        c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([1, 2, 1, 1], vertical_alignment="bottom")
         with c1:
             latest = st.checkbox("Latest full inspection only", value=True, key="themes_latest",
                                  help="Each council's latest full inspection; otherwise every Ofsted report.")
         with c2:
             framework = st.selectbox("Framework", list(frameworks), format_func=frameworks.get, key="themes_framework")
         with c3:
+            said = st.selectbox("What inspectors say", list(ui.STANCE_CHOICES), key="themes_stance",
+                                help=ui.STANCE_HELP + ". A council is listed when one of its paragraphs on the topic "
+                                "says so.")
+        with c4:
             go = st.form_submit_button("Find councils", type="primary")
     if go:
         if not topic.strip():
@@ -182,7 +188,8 @@ def render() -> None:
             with ui.friendly_errors("reading every council's reports"), st.spinner("Reading every council's reports…"):
                 try:
                     st.session_state["themes_result"] = themes(searcher, topic.strip(), latest=latest,
-                                                               framework=framework or None)
+                                                               framework=framework or None,
+                                                               stance=ui.STANCE_CHOICES[said])
                 except ValueError as e:
                     st.warning(str(e))
     data = st.session_state.get("themes_result")
@@ -210,7 +217,8 @@ def show(searcher, data: dict[str, Any]) -> None:
             span = st.slider("Published", years[0], years[-1], (years[0], years[-1]), key="themes_years")
     shown = filter_rows(rows, regions, grades, span)
     scope = "latest full inspections" if data.get("latest") else "Ofsted reports"
-    st.markdown(f"**{len(shown)}** of {data['councils_considered']} councils say something about it "
+    said = STANCE_SAID.get(data.get("stance") or "", "")
+    st.markdown(f"**{len(shown)}** of {data['councils_considered']} councils say something about it{said} "
                 f"({data['reports_considered']} {scope} read" + (", filters applied)" if len(shown) != len(rows)
                                                                   else ")"))
     if not shown:

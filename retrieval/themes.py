@@ -34,6 +34,8 @@ from retrieval import lexical
 from retrieval.profile import overall_judgement
 from retrieval.query import abbreviation_term, understand
 from retrieval.search import Filters, Searcher
+from retrieval.stance import keep_stance
+from retrieval.stance import stance as paragraph_stance
 from retrieval.store import PARAGRAPHS
 from retrieval.vocabulary import QUESTION_FILLER
 
@@ -289,15 +291,21 @@ def scored_paragraphs(searcher: Searcher, topic: str, parts: list[Facet], allowe
 
 
 def themes(searcher: Searcher, topic: str, latest: bool = False, region: str | None = None,
-           since: int | None = None, framework: str | None = None, evidence: int = EVIDENCE) -> dict[str, Any]:
+           since: int | None = None, framework: str | None = None, evidence: int = EVIDENCE,
+           stance: str | None = None) -> dict[str, Any]:
     """Every council whose reports say something about `topic`, with its best paragraphs, and the counts by year,
-    region and grade. Raises ValueError for an empty topic or an unknown region."""
+    region and grade. With a `stance`, only what inspectors say that way counts ("which councils were praised for
+    it": a council is listed when one of its paragraphs on the topic is a strength, or mixed, strengths quoted
+    first; the rule of retrieval/stance.keep_stance, as Compare's). Raises ValueError for an empty topic, an
+    unknown region or an unknown stance."""
     if not lexical.tokenize(topic or ""):
         raise ValueError('give a topic in words, e.g. inspections themes "private fostering"')
+    keep_stance([], stance)  # an unknown stance is a ValueError naming the choices, before reading anything
     searcher.refresh()
     allowed, considered = _scope(searcher, latest, region, since, framework)
     out: dict[str, Any] = {"topic": topic, "latest": latest, "region": resolve_region(region) if region else None,
-                           "since": since, "framework": framework, "facets": [], "councils": [], "by_year": [],
+                           "since": since, "framework": framework, "stance": stance, "facets": [], "councils": [],
+                           "by_year": [],
                            "by_region": [], "by_grade": [], "councils_considered": len(considered),
                            "reports_considered": len(allowed)}
     if not allowed:
@@ -309,6 +317,14 @@ def themes(searcher: Searcher, topic: str, latest: bool = False, region: str | N
     for p in scored_paragraphs(searcher, topic, parts, allowed, vocab=vocab):
         if about(p.coverage, p.similarity):
             found[p.meta["report_id"]].append((p.coverage + p.similarity, p.pid, p.text, p.meta))
+    for rid, hits in list(found.items()):
+        hits.sort(key=lambda h: -h[0])  # best first; a stance filter keeps this order within its groups
+        kept = keep_stance(hits, stance, of=lambda h: paragraph_stance(h[2], h[3].get("section"),
+                                                                       h[3].get("part") or "main"))
+        if kept:
+            found[rid] = kept
+        else:
+            del found[rid]
     _listing(searcher, out, found, considered, evidence)
     return out
 
@@ -323,7 +339,7 @@ def _listing(searcher: Searcher, out: dict[str, Any], found: dict[str, list], co
     for council, rids in by_council.items():
         rids.sort(key=lambda r: (searcher.reports[r].get("published") or "", r), reverse=True)
         rep = searcher.reports[rids[0]]
-        hits = sorted(found[rids[0]], key=lambda h: -h[0])[:evidence]
+        hits = found[rids[0]][:evidence]  # in the order themes() gave them: best first, the stance asked for first
         ev = [searcher.evidence(doc, meta, round(score, 4)).to_json() for score, _pid, doc, meta in hits]
         overall = overall_judgement(rep.get("judgements") or [])
         rows.append({"council": council, "region": region_of(council), "report_id": rep["report_id"],
