@@ -427,9 +427,12 @@ def paragraphs(report_id: str, as_json: bool, index_dir: str | None) -> None:
               help="Write the plan as a Word, Excel, CSV or Markdown file.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="File to write with --format (default: action-plan-<council>-<date>.<format>; '-' for stdout).")
+@click.option("--stance", type=click.Choice(["strength", "concern", "mixed", "neutral"]), default=None,
+              help="Only evidence that praises (strength), criticises (concern), does both (mixed) or only describes "
+                   "(neutral); strength and concern keep mixed findings too, after them.")
 @index_option
 def plan(council: str, report_id: str | None, as_json: bool, fmt: str | None, output: str | None,
-         index_dir: str | None) -> None:
+         stance: str | None, index_dir: str | None) -> None:
     """A report's recommendations as an action plan: due dates, evidence, earlier recommendations, tracking."""
     from app.plan_export import plan_filename, render
     from retrieval.plan import PlanError, action_plan
@@ -437,8 +440,8 @@ def plan(council: str, report_id: str | None, as_json: bool, fmt: str | None, ou
     from retrieval.userstore import UserStoreError
 
     try:
-        p = action_plan(_searcher(index_dir), council, report_id)
-    except (PlanError, StoreError, UserStoreError) as e:
+        p = action_plan(_searcher(index_dir), council, report_id, stance=stance)
+    except (PlanError, StoreError, UserStoreError, ValueError) as e:
         raise click.ClickException(str(e))
     if fmt:
         data = render(p, fmt)
@@ -463,7 +466,7 @@ def plan(council: str, report_id: str | None, as_json: bool, fmt: str | None, ou
                    f"owner {it.owner or '-'}; {it.tracking.status}; RAG {it.tracking.rag or '-'}; "
                    f"lead {it.tracking.lead or '-'}]\n    {it.citation}")
         for e in it.evidence:
-            click.echo(f"    evidence: {e.citation}")
+            click.echo(f"    evidence [{e.stance}]: {e.citation}")
         for r in it.raised_before:
             click.echo(f"    raised before ({r.published}): {r.text[:160]}")
 

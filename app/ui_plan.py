@@ -17,6 +17,8 @@ from app import ui_common as ui
 STATUS_LABELS = {"not started": "Not started", "in progress": "In progress", "done": "Done"}
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 NOTE_COLUMN = "Add a progress note"
+STANCE_WORDS = {"strength": "a strength", "concern": "a concern", "mixed": "both a strength and a concern",
+                "neutral": "a description only"}
 
 
 def _user_store():
@@ -30,18 +32,20 @@ def _report_label(r: dict[str, Any]) -> str:
     return f"{kind}, published {ui.when(r.get('published'))}"
 
 
-def _plan(searcher, council: str, report_id: str | None):
-    """The plan for this report, built once per session and index state; its tracking is re-read every run."""
+def _plan(searcher, council: str, report_id: str | None, stance: str | None = None):
+    """The plan for this report (its evidence only of `stance` when given), built once per session and index
+    state; its tracking is re-read every run."""
     from retrieval import userstore
     from retrieval.plan import action_plan
 
     cache = st.session_state.setdefault("plan_cache", {})
-    key = (council, report_id, searcher.store.stamp())
+    key = (council, report_id, searcher.store.stamp(), stance)
     plan = cache.get(key)
     if plan is None:
         with st.spinner("Building the action plan: finding the evidence behind each recommendation…"):
-            plan = action_plan(searcher, council, report_id, store=_user_store())
-        cache.clear()
+            plan = action_plan(searcher, council, report_id, store=_user_store(), stance=stance)
+        for k in [k for k in cache if k[:3] != key[:3]]:  # keep this report's plans (one per stance) only
+            del cache[k]
         cache[key] = plan
     else:
         for it, t in zip(plan.items, userstore.load_tracking(_user_store(), [it.key for it in plan.items])):
@@ -165,11 +169,13 @@ def _item_detail(plan, i: int, it) -> None:
         st.code(it.citation, language=None, wrap_lines=True)
         st.markdown("**The findings behind it**")
         if not it.evidence:
-            st.caption("No paragraph of the report's findings matched this recommendation.")
+            st.caption("No paragraph of the report's findings matched this recommendation"
+                       + (f" as {STANCE_WORDS[plan.stance]}." if plan.stance else "."))
         for e in it.evidence:
             with st.container(border=True):
                 where = f"paragraph {e.paragraph}" if e.paragraph else f"page {e.page}"
-                st.caption(ui.md(" · ".join(x for x in (e.section, where) if x)))
+                st.caption(ui.md(" · ".join(x for x in (e.section, where) if x)) + " " + ui.stance_badge(e.stance),
+                           unsafe_allow_html=True)
                 st.markdown(ui.md(e.text))
                 st.code(e.citation, language=None, wrap_lines=True)
         st.markdown("**Recommended before**")
@@ -241,13 +247,17 @@ def render() -> None:
         st.session_state["plan_report"] = wanted_report
     elif st.session_state.get("plan_report") not in ids:
         st.session_state["plan_report"] = full[0]["report_id"] if full else ids[0]
-    report_id = st.selectbox("Report", ids, key="plan_report", format_func=lambda i: _report_label(by_id[i]),
+    r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+    report_id = r1.selectbox("Report", ids, key="plan_report", format_func=lambda i: _report_label(by_id[i]),
                              help="By default the council's latest full inspection")
+    said = r2.selectbox("What inspectors say", list(ui.STANCE_CHOICES), key="plan_stance",
+                        help="The findings shown under each recommendation (and in the downloads): "
+                             + ui.STANCE_HELP[0].lower() + ui.STANCE_HELP[1:] + ".")
     st.query_params["council"] = council
     st.query_params["report"] = report_id
     with ui.friendly_errors("building the action plan"):
         try:
-            plan = _plan(searcher, council, report_id)
+            plan = _plan(searcher, council, report_id, ui.STANCE_CHOICES[said])
         except PlanError as e:
             st.warning(str(e))
             return

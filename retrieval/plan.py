@@ -91,6 +91,7 @@ class Plan:
     report: dict[str, Any]
     items: list[PlanItem]
     reports: list[dict[str, Any]] = field(default_factory=list)  # the council's reports a plan could be made for
+    stance: str | None = None  # the evidence kept: only findings of this stance (None: every finding)
 
     def summary(self, day: date | None = None) -> dict[str, Any]:
         """Progress at a glance, as a committee asks for it: how many done, in progress, overdue, and by RAG."""
@@ -104,7 +105,7 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {"council": self.council, "report": self.report, "items": [it.to_json() for it in self.items],
-                "summary": self.summary()}
+                "summary": self.summary(), "evidence_stance": self.stance}
 
 
 # ---- which report -------------------------------------------------------------------------------------------------
@@ -151,15 +152,17 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", (s or "").lower()).strip()
 
 
-def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: int) -> list[Evidence]:
+def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: int,
+              stance: str | None = None) -> list[Evidence]:
     """The report's body paragraphs that describe the weakness a recommendation names, best first: a hybrid search
     for the recommendation's words within that report, leaving out the recommendation lists themselves (and the
     grade table), numbered paragraphs first and, among them, those that state a concern ahead of those that only
-    praise or describe."""
+    praise or describe. With a `stance`, only the paragraphs that say so (retrieval/stance.keep_stance: strengths
+    or concerns first, then mixed ones), searched deeper since fewer are kept."""
     from retrieval.search import Filters
-    from retrieval.stance import stance
+    from retrieval.stance import keep_stance
 
-    hits = searcher.search(text, Filters(report_ids=[rep["report_id"]]), k=k * 4 + 8)
+    hits = searcher.search(text, Filters(report_ids=[rep["report_id"]]), k=(k * 4 + 8) * (2 if stance else 1))
     keep: list[tuple[int, int, int, Evidence]] = []
     for rank, e in enumerate(hits):
         body = _norm(e.text)
@@ -170,10 +173,9 @@ def _evidence(searcher, rep: dict[str, Any], text: str, rec_texts: set[str], k: 
             continue
         if e.section.strip().lower() == "judgements" or len(body) < 60:
             continue
-        s = stance(e.text, e.section, e.part)
-        keep.append((0 if e.paragraph else 1, 0 if s in ("concern", "mixed") else 1, rank, e))
+        keep.append((0 if e.paragraph else 1, 0 if e.stance in ("concern", "mixed") else 1, rank, e))
     keep.sort(key=lambda t: t[:3])  # numbered findings (what officers quote) first, concerns before the rest
-    return [t[3] for t in keep[:k]]
+    return [t[3] for t in keep_stance(keep, stance, of=lambda t: t[3].stance)[:k]]
 
 
 # ---- raised before: the same point made by an earlier report --------------------------------------------------------
@@ -414,14 +416,20 @@ def _copies_of(rep: dict[str, Any], rows: list[dict[str, Any]], earlier_reps: li
 
 
 def action_plan(searcher, council: str, report_id: str | None = None, *, store: userstore.UserStore | None = None,
-                evidence: int = EVIDENCE_PER_ITEM) -> Plan:
+                evidence: int = EVIDENCE_PER_ITEM, stance: str | None = None) -> Plan:
     """The action plan for one of a council's reports (default: its latest full inspection): one item per
     recommendation in the report's order, with due dates, evidence, earlier recommendations that made the same
-    point, and the tracking saved in the user store (the index folder's, unless `store` is given).
+    point, and the tracking saved in the user store (the index folder's, unless `store` is given). With a `stance`
+    the evidence is only the findings that say so ("concern": the shortfalls behind each recommendation;
+    "strength": what the report found working in the same area).
 
-    `council` is resolved as users type it (retrieval/councils.py); PlanError when it has no report to plan from."""
+    `council` is resolved as users type it (retrieval/councils.py); PlanError when it has no report to plan from,
+    ValueError for an unknown stance."""
     from retrieval.councils import UnknownCouncil, resolve_name
     from retrieval.search import recommendation_json
+    from retrieval.stance import keep_stance
+
+    keep_stance([], stance)  # an unknown stance is a ValueError naming the choices, before any work
 
     searcher.refresh()
     try:
@@ -465,9 +473,11 @@ def action_plan(searcher, council: str, report_id: str | None = None, *, store: 
                               citation=d.get("citation") or _cite(rep, d["paragraph"], d["page"]),
                               paragraph=d["paragraph"], page=d["page"],
                               key=userstore.item_key(name, rep, d["number"], r["text"]),
-                              evidence=_evidence(searcher, rep, r["text"], rec_texts, evidence) if evidence else [],
+                              evidence=(_evidence(searcher, rep, r["text"], rec_texts, evidence, stance)
+                                        if evidence else []),
                               raised_before=before))
     st = store if store is not None else userstore.open_store(searcher.store.index_dir)
     for it, t in zip(items, userstore.load_tracking(st, [it.key for it in items])):
         it.tracking = t
-    return Plan(council=name, report=_report_json(rep), items=items, reports=[_report_json(r) for r in reps])
+    return Plan(council=name, report=_report_json(rep), items=items, reports=[_report_json(r) for r in reps],
+                stance=stance)
