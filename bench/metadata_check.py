@@ -125,8 +125,9 @@ def main() -> int:
         got = dt.date.fromisoformat(m.published) if m.published else None
         exact = got == truth
         near = bool(got) and abs((got - truth).days) <= 31
+        week = bool(got) and abs((got - truth).days) <= 7
         right.update({"council": council_ok, "kind": m.kind == "ofsted_inspection", "published exact": exact,
-                      "published 31 days": near, "title": bool(m.title), "inspection dates": bool(m.inspection_dates),
+                      "published 7 days": week, "published 31 days": near, "council+published 7 days": council_ok and week, "title": bool(m.title), "inspection dates": bool(m.inspection_dates),
                       "council+published": council_ok and exact})
         frameworks[(m.framework, truth.year)] += 1
         was_printed = bool(md._PUBLISHED.search(md._flat(md._head(doc))))
@@ -153,9 +154,9 @@ def main() -> int:
                           f"{rel}: council={m.council!r} kind={m.kind} framework={m.framework} published={m.published}")
 
     print(f"Corpus {corpus}: {n} PDF reports read, {len(not_reports)} files that are not reports\n")
-    for field in ("council", "kind", "published exact", "published 31 days", "council+published", "title",
-                  "inspection dates"):
-        print(f"  {field:20s} {right[field]:3d}/{n} = {right[field] / max(1, n):.3f}")
+    for field in ("council", "kind", "published exact", "published 7 days", "published 31 days", "council+published",
+                  "council+published 7 days", "title", "inspection dates"):
+        print(f"  {field:24s} {right[field]:3d}/{n} = {right[field] / max(1, n):.3f}")
     print(f"  published exact where printed: {printed_ok}/{printed_n}; derived from the PDF: {derived_ok}/{derived_n}")
     near5 = sum(v for k, v in derived_gaps.items() if abs(k) <= 5)
     print(f"  derived dates: listed minus derived (days): {sorted(derived_gaps.items())}; "
