@@ -9,6 +9,65 @@ import streamlit as st
 from app import ui_common as ui
 
 STANCE_CHOICES = ui.STANCE_CHOICES
+DEFAULT_NEIGHBOURS = 3  # statistical neighbours Compare opens with beside the user's own council
+
+
+def default_councils(mine: str | None, indexed: list[str], n: int = DEFAULT_NEIGHBOURS) -> list[str]:
+    """The councils Compare opens with: the user's own council and its `n` nearest statistical neighbours that
+    have reports indexed (a neighbour with nothing to compare is no use as a default); none without a council."""
+    from ingest import gazetteer
+
+    if not mine:
+        return []
+    have = set(indexed)
+    near = [c.name for c in gazetteer.neighbours(mine) if c.name in have and c.name != mine]
+    return [mine, *near[:n]]
+
+
+def _my_council_store():
+    from retrieval import userstore
+
+    return userstore.open_store(ui.index_dir())
+
+
+def my_council() -> str | None:
+    """The user's own council as saved in the user store (None when never set or unreadable)."""
+    from retrieval import userstore
+
+    try:
+        return userstore.preference(_my_council_store(), userstore.MY_COUNCIL)
+    except userstore.UserStoreError:
+        return None
+
+
+def _set_my_council() -> None:
+    """on_change of "My council": save it, and start the comparison from it and its neighbours."""
+    from retrieval import userstore
+
+    mine = st.session_state.get("cmp_my_council") or None
+    try:
+        userstore.set_preference(_my_council_store(), userstore.MY_COUNCIL, mine)
+    except userstore.UserStoreError as e:
+        st.session_state["cmp_notice"] = f"Your council could not be saved for next time: {e}"
+    if mine:
+        _use_my_council()
+
+
+def _use_my_council() -> None:
+    mine = st.session_state.get("cmp_my_council") or None
+    chosen = default_councils(mine, list(st.session_state.get("cmp_indexed") or []),
+                              int(st.session_state.get("cmp_n_neighbours") or DEFAULT_NEIGHBOURS))
+    st.session_state["cmp_councils"] = chosen
+    if mine:
+        st.session_state["cmp_notice"] = _opened_with(chosen)
+
+
+def _opened_with(chosen: list[str]) -> str:
+    mine, near = chosen[0], chosen[1:]
+    if not near:
+        return f"{mine}, your council: none of its statistical neighbours has reports indexed."
+    return (f"{mine}, your council, and its {len(near)} nearest statistical neighbours with reports indexed: "
+            f"{', '.join(near)}.")
 
 
 def _all_councils(indexed: list[str]) -> list[str]:
@@ -87,11 +146,26 @@ def render() -> None:
         return
     indexed = searcher.councils()
     st.session_state["cmp_indexed"] = indexed
+    options = _all_councils(indexed)
     if "cmp_councils" not in st.session_state:
-        st.session_state["cmp_councils"] = []  # the user's choice, never the first two names of the alphabet
+        # the user's own council and its neighbours, or nothing: never the first two names of the alphabet
+        mine = my_council()
+        st.session_state["cmp_my_council"] = mine if mine in options else ""
+        st.session_state["cmp_councils"] = default_councils(st.session_state["cmp_my_council"], indexed)
+        if st.session_state["cmp_councils"]:
+            st.session_state["cmp_notice"] = "Opened with " + _opened_with(st.session_state["cmp_councils"])
     st.markdown("Pick councils and a topic. Each council gets a column with the paragraphs that say most about the "
                 "topic; councils whose reports are not indexed say so.")
-    options = _all_councils(indexed)
+    m1, m2 = st.columns([2, 1], vertical_alignment="bottom")
+    with m1:
+        st.selectbox("My council", ["", *options], key="cmp_my_council", on_change=_set_my_council,
+                     format_func=lambda c: c or "(not set)",
+                     help="Your own council: Compare opens with it and its nearest statistical neighbours that have "
+                          "reports indexed. Kept for next time (in the index folder's user store).")
+    with m2:
+        st.button("Start from my council", on_click=_use_my_council,
+                  disabled=not st.session_state.get("cmp_my_council"),
+                  help="Replace the councils below with your council and its statistical neighbours.")
     st.multiselect("Councils", options, key="cmp_councils",
                    format_func=lambda c: c if c in indexed else f"{c} (not indexed)",
                    placeholder="Choose councils", help="Indexed councils are listed first.")
@@ -100,12 +174,15 @@ def render() -> None:
         st.button("Add statistical neighbours of the first council", on_click=_add_neighbours,
                   help="The DfE's statistical neighbours, nearest first.")
     with c2:
-        st.number_input("How many", 1, 10, 3, key="cmp_n_neighbours")
+        st.number_input("How many", 1, 10, DEFAULT_NEIGHBOURS, key="cmp_n_neighbours")
     with c3:
         st.checkbox("Only indexed ones", key="cmp_only_indexed")
     notice = st.session_state.pop("cmp_notice", None)
     if notice:
         st.info(notice)
+    elif not st.session_state.get("cmp_councils"):
+        st.caption("No councils chosen yet: pick them above, or set **My council** so that Compare opens with it "
+                   "and its statistical neighbours.")
     with st.form("cmp_form", border=False):
         topic = st.text_input("Topic", key="cmp_topic", placeholder="e.g. care leaver accommodation")
         fc1, fc2, fc3 = st.columns([1, 1, 2], vertical_alignment="bottom")

@@ -550,3 +550,29 @@ def delete_conversation(store: UserStore, conversation_id: int) -> None:
     with store.transaction() as tx:
         tx.execute("DELETE FROM conversation_turns WHERE conversation_id = ?", (conversation_id,))
         tx.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+
+# ---- preferences: settings a user makes once and expects kept (their own council) --------------------------------
+MY_COUNCIL = "my_council"  # the council the officer works for: Compare opens with it and its statistical neighbours
+
+register_schema("preferences", [
+    "CREATE TABLE preferences (name TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)",
+])
+
+
+def preference(store: UserStore, name: str) -> str | None:
+    """A saved setting, or None when it was never set (or cleared)."""
+    with store.reading() as conn:
+        row = conn.execute("SELECT value FROM preferences WHERE name = ?", (name,)).fetchone()
+    return row["value"] if row else None
+
+
+def set_preference(store: UserStore, name: str, value: str | None) -> None:
+    """Save a setting; an empty value clears it."""
+    value = (value or "").strip()
+    with store.transaction() as tx:
+        if value:
+            tx.execute("INSERT INTO preferences (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) "
+                       "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", (name, value, _now()))
+        else:
+            tx.execute("DELETE FROM preferences WHERE name = ?", (name,))
