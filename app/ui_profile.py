@@ -9,36 +9,58 @@ import streamlit as st
 from app import ui_common as ui
 
 
+SHORT_GRADES = {4: "Outstanding", 3: "Good", 1: "Inadequate"}  # level 2 is "RI" or "Adequate" as printed
+
+
+def _short(grade: str, level: int) -> str:
+    """A grade short enough for a cell: "RI" is how officers write Requires improvement (to be good)."""
+    if level == 2:
+        return "Adequate" if (grade or "").strip().lower() == "adequate" else "RI"
+    return SHORT_GRADES.get(level, grade)
+
+
 def chart(judgements: list[dict[str, Any]], every_area: bool = False):
-    """Grade (ordinal, 1 Inadequate .. 4 Outstanding) against publication date, one line per judgement area:
-    the headline areas (matched across frameworks) by default, or every area as printed."""
+    """A grid of grades: one row per judgement area, one column per inspection (oldest on the left), each cell
+    coloured by its grade and labelled with it. Every area keeps its own row, so seven areas graded the same at one
+    inspection stay seven readable cells (a line per area drew them on top of each other), and a change of grade
+    reads along the row. The headline areas (matched across frameworks) by default, or every area as printed."""
     import altair as alt
     import pandas as pd
 
-    rows = [{"Published": j["published"], "Area": j["area"] if every_area else j.get("family"),
-             "Printed area": j["area"], "Grade": j["grade"], "Level": j["level"]}
+    from ingest.judgements import FAMILIES, LEVELS
+
+    rows = [{"Published": j["published"], "Report": j.get("report_id") or j["published"],
+             "Area": j["area"] if every_area else j.get("family"), "Printed area": j["area"], "Grade": j["grade"],
+             "Level": j["level"], "Grade level": LEVELS[j["level"]], "Label": _short(j["grade"], j["level"])}
             for j in judgements if j.get("level") and j.get("published") and (every_area or j.get("family"))]
     if not rows:
         return None
     df = pd.DataFrame(rows)
-    df["Published"] = pd.to_datetime(df["Published"], errors="coerce")
-    df = df.dropna(subset=["Published"])
-    labels = "datum.value == 4 ? 'Outstanding' : datum.value == 3 ? 'Good' : datum.value == 2 ? " \
-             "'Requires improvement / Adequate' : datum.value == 1 ? 'Inadequate' : ''"
-    y = alt.Y("Level:Q", title=None, scale=alt.Scale(domain=[0.7, 4.3]),
-              axis=alt.Axis(values=[1, 2, 3, 4], labelExpr=labels, labelLimit=220, grid=True))
-    x = alt.X("Published:T", title="Report published", axis=alt.Axis(format="%Y"))
-    # Okabe-Ito colours (distinguishable with colour-blindness), and a different marker shape per line as well
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#882255", "#117733"]
-    enc = {"x": x, "y": y,
-           "color": alt.Color("Area:N", title="Judgement area", scale=alt.Scale(range=palette),
-                              legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
-           "tooltip": [alt.Tooltip("Published:T", format="%d %B %Y"), "Printed area:N", "Grade:N"]}
-    base = alt.Chart(df)
-    lines = base.mark_line().encode(strokeWidth=alt.condition(alt.datum.Area == "Overall effectiveness",
-                                                              alt.value(4), alt.value(2)), **enc)
-    points = base.mark_point(size=90, filled=True).encode(shape=alt.Shape("Area:N", legend=None), **enc)
-    return (lines + points).properties(height=300)
+    df["Date"] = pd.to_datetime(df["Published"], errors="coerce")
+    df = df.dropna(subset=["Date"]).drop_duplicates(subset=["Area", "Report"])  # one cell per area and report
+    if df.empty:
+        return None
+    df["Inspection"] = df["Date"].dt.strftime("%-d %b %Y")
+    columns = list(dict.fromkeys(df.sort_values("Date", kind="stable")["Inspection"]))
+    family_order = [label for label, _ in FAMILIES]
+    areas = list(dict.fromkeys(df["Area"]))
+    if not every_area:
+        areas.sort(key=lambda a: family_order.index(a) if a in family_order else len(family_order))
+    df = df.drop(columns=["Date"])
+    grades = [LEVELS[k] for k in (4, 3, 2, 1)]
+    colours = [ui.GRADE_STYLES[k][0] for k in (4, 3, 2, 1)]
+    base = alt.Chart(df).encode(
+        x=alt.X("Inspection:O", title="Inspection report published", sort=columns,
+                axis=alt.Axis(labelAngle=0, orient="top", labelLimit=120, labelFontSize=12)),
+        y=alt.Y("Area:N", title="Judgement area", sort=areas, axis=alt.Axis(labelLimit=260, labelFontSize=12)),
+        tooltip=[alt.Tooltip("Inspection:O", title="Published"), "Printed area:N", "Grade:N"])
+    cells = base.mark_rect(stroke="white", strokeWidth=3).encode(
+        color=alt.Color("Grade level:N", title="Grade", scale=alt.Scale(domain=grades, range=colours),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=260)))
+    text = base.mark_text(fontWeight="bold", fontSize=12).encode(
+        text="Label:N",
+        color=alt.condition(alt.datum.Level == 2, alt.value(ui.GRADE_STYLES[2][1]), alt.value("#ffffff")))
+    return (cells + text).properties(height=alt.Step(34), width=alt.Step(104))
 
 
 def render() -> None:
@@ -75,7 +97,9 @@ def render() -> None:
             if ch is None:
                 st.caption("No graded judgements in the indexed reports for this council.")
             else:
-                st.altair_chart(ch, width="stretch", height=480)
+                st.altair_chart(ch, width="content")
+                st.caption("One row per judgement area, one column per inspection: each cell is the grade given "
+                           "(RI: requires improvement). A blank cell: the area was not judged in that inspection.")
         with right:
             st.subheader("Statistical neighbours")
             st.caption("Latest overall grade of each statistical neighbour (nearest first), where its reports "
