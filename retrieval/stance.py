@@ -43,7 +43,7 @@ _NEUTRALISE = re.compile(
     r"\b(?:strengths? and (?:weakness(?:es)?|areas for (?:development|improvement))|strengths and areas|"
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
-    r"poor parental|parental (?:poor|mental)|risk of harm|at risk of|good enough|"
+    r"poor parental|parental (?:poor|mental)|poor (?:mental |physical |emotional )?health|risk of harm|at risk of|good enough|"
     r"what needs to change|need(?:s)? of (?:children|young people|the child)|"
     r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of)\b", re.I)
 
@@ -51,16 +51,16 @@ _NEUTRALISE = re.compile(
 _NEG_PHRASES = re.compile(
     r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to be )?(?:improv|strengthen|develop|further|more)\w*|"
     r"\bneeds? improvement|\brequires? improvement|\bmore needs to be done|\bmore (?:work|needs) (?:is|to)\b|"
-    r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are) (?:needed|required)|"
+    r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are|needs to be) (?:needed|required|done|undertaken)|"
     r"\bwould (?:benefit|strengthen|improve|help)\b|\bcould be (?:greater|stronger|better|more|improved)|"
     r"\bnot (?:all|always|consistently|sufficiently|routinely|fully|enough|effective\w*|clear\w*|timely)\b|"
     r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have been\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
     r"\blimited (?:evidence|detail|impact|progress|capacity|oversight|understanding|use|access|range)|"
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
-    r"\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno evidence\b|\bnot evident\b|"
+    r"\b(?:less|fewer) than half\b|\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno (?:\w+ ){0,2}evidence\b|\bnot evident\b|"
     r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
     r"\b(?:decline|drop|fall|deterioration|reduction) in (?:performance|quality|standards|stability|timeliness)\b|"
-    r"\b(?:has|have) (?:fallen|dropped|declined|deteriorated)\b|\bfragile\b|\breliant on (?:interim|agency)\b|"
+    r"\b(?:has|have) (?:fallen|dropped|declined|deteriorated)\b|\b(?:is|are|was|were|remains?|still|very|too) fragile\b|\breliant on (?:interim|agency)\b|"
     r"\bremains? (?:high|a challenge|a concern|an issue|too|low|variable|inconsistent)\b|"
     r"\b(?:high|heavy|excessive|unmanageable) (?:workloads?|caseloads?|turnover)\b|\bchallenging for\b|"
     r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
@@ -77,7 +77,8 @@ _NEG_WORDS = frozenset(
     "ineffectively variable variability unsuitable unsafe inappropriate inappropriately underdeveloped "
     "deteriorated deteriorating declined shortfall shortfalls gaps lack lacks lacked lacking lapses slow slower "
     "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
-    "unable overdue backlog absence overly backlogs infrequent reactive perfunctory".split())
+    "unable overdue backlog absence overly backlogs infrequent reactive perfunctory deficit deficits "
+    "deficiency deficiencies shortcoming shortcomings failings lagging absent worse".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -99,7 +100,8 @@ _POS_WORDS = frozenset(
     "impressive sound constructive seamless seamlessly".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
 # A negation of these approves: "not forgotten", "does not have to wait".
-_NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored".split())
+_NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored deter deterred hinder "
+                           "hindered".split())
 _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
@@ -107,12 +109,14 @@ _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lackin
 _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise minimised minimises minimising "
                        "minimize minimized reduce reduced reduces reducing mitigate mitigates mitigated mitigating "
                        "avoid avoids avoided avoiding no tackle tackled tackles tackling address addressed "
-                       "overcome overcomes resolved remedied eliminated free".split())
+                       "overcome overcomes resolved remedied eliminated free respond responded responding".split())
 _WHO = frozenset("who whose those whom".split())
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past|at the (?:last|previous) inspection|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
+                            r"(?:know|knows|recognise|recognises|acknowledge|acknowledges|are aware|understand) (?:that )?"
+                            r"(?:there is |they have |it has )?(?:(?:still )?(?:more|further|some) (?:work )?to do|the need)|"
                             r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
                             re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
@@ -125,7 +129,8 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
                             r"are working to|is working to|plans? to|intend|will be|wants? (?:each|every|all|children|to)|"
-                            r"aims? to|strive|aspire)\b", re.I)
+                            r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
+                            r"no (?:\w+ )?evidence of (?:the )?impact|(?:is|are) in progress|imminent)\b", re.I)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'’”)]*\s+(?=[A-Z0-9‘“'\"(•\-–])|\n\s*[•\-–]\s*")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*", re.I)
@@ -140,13 +145,71 @@ def sentences(text: str) -> list[str]:
 _LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should)\b[^,;]*,", re.I)
 
 
+# A sentence-initial connective contrasts with the sentence before, not within this one.
+_OPENING_CONNECTIVE = re.compile(r"^\W*(?:however|but|yet|nevertheless|nonetheless|even so|that said|in contrast|"
+                                 r"conversely|despite this|in spite of this|additionally|equally|also|further(?:more)?)"
+                                 r"\b,?\s*", re.I)
+# Where a sentence turns: each side is read on its own ("X is good, but Y is not").
+_CLAUSE_TURN = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|nevertheless|nonetheless|"
+                          r"even so|in contrast|conversely)\b|;", re.I)
+_CONCESSIVE_OPENING = re.compile(r"^\W*(?:although|though|even though|while|whilst|despite|in spite of)\b[^,]*,", re.I)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sides of a sentence's contrasts: an opening concession ("Although X, Y") ends at its comma."""
+    body = _OPENING_CONNECTIVE.sub("", sentence)
+    out: list[str] = []
+    m = _CONCESSIVE_OPENING.match(body)
+    if m:
+        out.append(m.group(0))
+        body = body[m.end():]
+    out.extend(_CLAUSE_TURN.split(body))
+    return [c for c in out if c.strip()]
+
+
 def _cues(sentence: str) -> tuple[int, int]:
-    """(approving cues, shortfall cues) in one sentence."""
+    """(approving cues, shortfall cues) in one sentence. Approving words in the same clause as a shortfall are
+    part of it ("does not consistently capture the positive support"); only a turn of the sentence ("X is good,
+    but Y is not", "Although X, Y") lets one sentence state both."""
     # "When risks increase, or progress is not being achieved, children are considered ...": the opening clause
     # says when something happens, the rest of the sentence how well it is done
     sentence = _LEAD_CLAUSE.sub(" ", sentence)
-    s = _NEUTRALISE.sub(" ", sentence)
+    pos = neg = 0
+    for clause in _clauses(sentence):
+        p, n = _clause_cues(clause)
+        pos += 0 if n else p
+        neg += n
+    if pos and _NOT_YET_SHOWN.search(sentence):
+        pos = 0
+    if neg and _PAST_OR_AWARE.search(sentence):
+        neg = 0  # a problem in the past, or leaders' own view of what to do next: context, not a finding
+    return pos, neg
+
+
+# Practice reaching its aim, said without an approving word (stance_notes rule 1).
+_POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the )?(?:right )?(?:help|support|services?)"
+                          r"(?: and (?:help|support))? (?:that )?(?:they|he|she) (?:need|needs|needed|require)|"
+                          r"\b(?:meets?|met|meeting|match(?:es|ed)?) (?:their|the|children['’]s|young people['’]s|his|her) "
+                          r"(?:\w+ ){0,2}needs?\b|\bbetter than\b|"
+                          r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b", re.I)
+# A short quoted name ("the ‘It’s not OK’ campaign") is a title, not a finding.
+_QUOTED_NAME = re.compile(r"[‘“\"][^‘“\"\n]{1,40}?[’”\"](?=\s+(?:campaign|project|programme|strategy|initiative|model|"
+                          r"approach|team|service|group|panel|scheme|framework|event|awards?)\b)", re.I)
+_DETERMINERS = frozenset("a an the its their two three new this these".split())
+_ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
+
+
+def _clause_cues(sentence: str) -> tuple[int, int]:
+    s = _QUOTED_NAME.sub(" ", sentence)
     neg = 0
+    pos = 0
+    for m in _POS_PHRASES.finditer(s):
+        before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
+        if set(before) & (_NEGATORS | {"not", "never", "little", "cannot"}) or any(w.endswith("n't") for w in before):
+            neg += 1  # "do not get the help they need", "little progress has been made"
+        else:
+            pos += 1
+    s = _NEUTRALISE.sub(" ", _POS_PHRASES.sub(" ", s))
     # Phrases first; their words are then blanked so a phrase counts once.
     for m in _NEG_PHRASES.finditer(s):
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
@@ -154,13 +217,14 @@ def _cues(sentence: str) -> tuple[int, int]:
             neg += 1
     s = _NEG_PHRASES.sub(" ", s)
     toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
-    pos = 0
     used: set[int] = set()
     for i, t in enumerate(toks):
         if i in used:
             continue
         if t in _NEG_WORDS:
-            window = set(toks[max(0, i - 3):i]) | set(toks[i + 1:i + 8])
+            window = set(toks[max(0, i - 6):i]) | set(toks[i + 1:i + 8])
+            if set(toks[max(0, i - 3):i]) & _WHO:
+                continue  # "children who are persistently absent": who a service is for
             if window & _ANSWERERS:
                 pos += 1
             elif t in ("late", "unable") and set(toks[max(0, i - 2):i]) & {"too", "is", "are"} == set():
@@ -168,7 +232,7 @@ def _cues(sentence: str) -> tuple[int, int]:
             else:
                 neg += 1
             continue
-        if t in ("not", "never", "n't") or t.endswith("n't"):
+        if t in ("not", "never", "n't", "cannot") or t.endswith("n't"):
             ahead = toks[i + 1:i + 7]
             double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or w in _NEG_AFTER_NOT or re.match(r"un(?!der|til|ti\b|i)\w{4,}|"
                                                                                 r"dis(?!cuss|cus|abl|tri)\w{4,}",
@@ -190,17 +254,15 @@ def _cues(sentence: str) -> tuple[int, int]:
                     used.add(i + 1 + j)
             continue
         if t in _POS_WORDS:
+            if t == "dedicated" and toks[i - 1:i] and toks[i - 1] in _DETERMINERS:
+                continue  # "a dedicated team": a team for one job, not praise of its staff
+            if t == "supported" and toks[i + 1:i + 2] == ["by"] and set(toks[max(0, i - 3):i]) & _ARRANGEMENTS:
+                continue  # "these teams are supported by ...": how services are arranged, not children helped
             if set(toks[max(0, i - 3):i]) & _NEGATORS:
                 if not set(toks[max(0, i - 6):i]) & _CIRCUMSTANCE:
                     neg += 1
             else:
                 pos += 1
-    if pos and _NOT_YET_SHOWN.search(sentence):
-        pos = 0
-    if pos and neg and not _CONTRAST.search(sentence):
-        pos = 0  # "does not consistently capture the positive support": approving words inside a shortfall
-    if neg and _PAST_OR_AWARE.search(sentence):
-        neg = 0  # a problem in the past, or leaders' own view of what to do next: context, not a finding
     return pos, neg
 
 
