@@ -44,6 +44,9 @@ _NEUTRALISE = re.compile(
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
     r"poor parental|parental (?:poor|mental)|poor (?:mental |physical |emotional )?health|risk of harm|at risk of|good enough|"
+    r"(?:has|have) not yet been (?:formally |fully |independently )?(?:evaluated|tested|measured)|"
+    r"yet to be (?:formally |fully |independently )?(?:evaluated|tested|measured)|(?:has|have) not yet taken effect|"
+    r"yet to take effect|too early to (?:judge|assess|evaluate|tell|say|measure|determine|see)|"
     r"what needs to change|need(?:s)? of (?:children|young people|the child)|"
     r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of)\b", re.I)
 
@@ -115,8 +118,8 @@ _WHO = frozenset("who whose those whom".split())
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past|at the (?:last|previous) inspection|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
-                            r"(?:know|knows|recognise|recognises|acknowledge|acknowledges|are aware|understand) (?:that )?"
-                            r"(?:there is |they have |it has )?(?:(?:still )?(?:more|further|some) (?:work )?to do|the need)|"
+                            r"(?:know|knows|recognise[sd]?|acknowledge[sd]?|are aware|understand)(?: that)?(?: \S+){0,14}? "
+                            r"(?:needs? to do more|(?:still )?(?:more|further|some) (?:work )?to do|the need)|"
                             r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
                             re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
@@ -128,7 +131,7 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 # Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
-                            r"are working to|is working to|plans? to|intend|will be|wants? (?:each|every|all|children|to)|"
+                            r"are working to|is working to|plans? to|intend|determined to|will be|wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
                             r"no (?:\w+ )?evidence of (?:the )?impact|(?:is|are) in progress|imminent)\b", re.I)
 
@@ -142,7 +145,10 @@ def sentences(text: str) -> list[str]:
     return [s for s in parts if s]
 
 
-_LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should)\b[^,;]*,", re.I)
+# "When risks increase, or progress is not being achieved, ...", "Following an inadequate judgement in 2012, ...":
+# when something happens or what came before, not how well it is done now.
+_LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should|following|after)\b[^,;]*"
+                          r"(?:,\s*(?:or|and)\b[^,;]*)*,", re.I)
 
 
 # A sentence-initial connective contrasts with the sentence before, not within this one.
@@ -177,10 +183,8 @@ def _cues(sentence: str) -> tuple[int, int]:
     pos = neg = 0
     for clause in _clauses(sentence):
         p, n = _clause_cues(clause)
-        pos += 0 if n else p
+        pos += 0 if n or _NOT_YET_SHOWN.search(clause) else p
         neg += n
-    if pos and _NOT_YET_SHOWN.search(sentence):
-        pos = 0
     if neg and _PAST_OR_AWARE.search(sentence):
         neg = 0  # a problem in the past, or leaders' own view of what to do next: context, not a finding
     return pos, neg
