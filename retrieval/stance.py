@@ -52,21 +52,24 @@ _NEUTRALISE = re.compile(
 
 # Shortfall phrases (a concern wherever they stand).
 _NEG_PHRASES = re.compile(
-    r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to be )?(?:improv|strengthen|develop|further|more)\w*|"
+    r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to (?:be )?)?(?:improv|strengthen|develop|further|more)\w*|"
     r"\bneeds? improvement|\brequires? improvement|\bmore needs to be done|\bmore (?:work|needs) (?:is|to)\b|"
     r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are|needs to be) (?:needed|required|done|undertaken)|"
     r"\bwould (?:benefit|strengthen|improve|help)\b|\bcould be (?:greater|stronger|better|more|improved)|"
     r"\bnot (?:all|always|consistently|sufficiently|routinely|fully|enough|effective\w*|clear\w*|timely)\b|"
     r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have been\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
     r"\blimited (?:evidence|detail|impact|progress|capacity|oversight|understanding|use|access|range)|"
-    r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting)\b|"
+    r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting|behind|below)\b|"
+    r"\b(?:numerous|frequent|many|multiple|several|repeated) changes (?:of|in) (?:their )?(?:social workers?|workers?|"
+    r"placements?|personal advisers?|managers?|carers?)\b|\bcould have (?:been|reduced|prevented|avoided)\b|"
+    r"\bfound it (?:\w+ )?difficult\b|"
     r"\b(?:less|fewer) than half\b|\bstretched (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
     r"\bthere (?:is|are|was|were) (?:currently |still )?no (?:\w+ ){0,2}(?:facility|facilities|system|systems|process|"
     r"plan|strategy|oversight|mechanism|record|policy|protocol|provision|analysis|framework|tracking|monitoring)\b|\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno (?:\w+ ){0,2}evidence\b|\bnot evident\b|"
     r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
     r"\b(?:decline|drop|fall|deterioration|reduction) in (?:performance|quality|standards|stability|timeliness)\b|"
     r"\b(?:has|have) (?:fallen|dropped|declined|deteriorated)\b|\b(?:is|are|was|were|remains?|still|very|too) fragile\b|\breliant on (?:interim|agency)\b|"
-    r"\bremains? (?:high|a challenge|a concern|an issue|too|low|variable|inconsistent)\b|"
+    r"\bremains? (?:high|a challenge|a concern|an issue|too|low|variable|inconsistent|an? gaps?|gaps)\b|"
     r"\b(?:high|heavy|excessive|unmanageable) (?:workloads?|caseloads?|turnover)\b|\bchallenging for\b|"
     r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
     r"\b(?:negatively|adversely) (?:impact|affect)\w*|\bhas impacted on the quality\b|\bmissed opportunit\w+|"
@@ -83,7 +86,8 @@ _NEG_WORDS = frozenset(
     "deteriorated deteriorating declined shortfall shortfalls gaps lack lacks lacked lacking lapses slow slower "
     "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
     "unable overdue backlog absence overly backlogs infrequent reactive perfunctory deficit deficits "
-    "deficiency deficiencies shortcoming shortcomings failings lagging absent worse".split())
+    "deficiency deficiencies shortcoming shortcomings failings lagging absent worse prematurely premature dipped "
+    "struggled struggles struggling confusion confused avoidable".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -265,8 +269,9 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 continue
             if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:
                 continue
-            if set(toks[max(0, i - 3):i]) & _WHO:
+            if set(toks[max(0, i - 3):i]) & _WHO and toks[i - 1] not in ("have", "has", "had"):
                 continue  # "children who are not in school": who the service is for, not how well it serves them
+                # (but "children who have not been contacted" is a finding)
             if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
                     or ahead[:2] in (["be", "achieved"], ["have", "to"], ["need", "to"]):
                 # "chose not to be moved", "do not have to buy in", "does not need to": no shortfall
