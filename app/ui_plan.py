@@ -255,6 +255,7 @@ def render() -> None:
                              + ui.STANCE_HELP[0].lower() + ui.STANCE_HELP[1:] + ".")
     st.query_params["council"] = council
     st.query_params["report"] = report_id
+    st.session_state["plan_link"] = (council, report_id)  # our own link: not one to follow on the next run
     with ui.friendly_errors("building the action plan"):
         try:
             plan = _plan(searcher, council, report_id, ui.STANCE_CHOICES[said])
