@@ -495,6 +495,8 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
     from retrieval.fetch import fetch as run_fetch
     from retrieval.store import StoreError
 
+    folder = Path(config.index_dir(index_dir))
+    new_index = not folder.exists()
     store = _open(index_dir, create=True)
     bars: dict[str, tqdm] = {}
     names = {"search": "Listing providers", "providers": "Reading provider pages", "download": "Downloading"}
@@ -516,9 +518,11 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
     try:
         res = run_fetch(store, councils=list(councils) or None, kinds=kinds, since=since, dest=dest,
                         base_url=base_url, progress=progress, index_progress=not quiet and not as_json)
-    except FetchError as e:
-        raise click.ClickException(str(e))
-    except (ValueError, StoreError) as e:
+    except (FetchError, ValueError, StoreError) as e:
+        if new_index and not store.reports():  # a site never reached leaves no empty index behind to puzzle over
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
         raise click.ClickException(str(e))
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished downloads and indexed reports are kept; run the same command again "

@@ -327,6 +327,7 @@ def test_an_unreachable_site_is_a_clear_error(tmp_path):
     assert p.returncode == 1
     assert "cannot reach Ofsted's report site" in p.stderr and "--base-url" in p.stderr
     assert not (tmp_path / "dl").exists()
+    assert not (tmp_path / "idx").exists()  # no empty index folder left behind
 
 
 @pytest.mark.parametrize("change", ["provider_links", "publication_links"])
