@@ -171,7 +171,7 @@ _CONCESSIVE_OPENING = re.compile(r"^\W*(?:although|though|even though|while|whil
                                  r"[^,]*,", re.I)
 # Inspectors discounting a shortfall they name (stance_notes hard case 4: "These delays have generally been brief"):
 # the sentence states no weakness.
-_DISCOUNTED = re.compile(r"\b(?:(?:is|are|was|were|has|have) not (?:been )?(?:having|had|have|having had) (?:a |any )?"
+_DISCOUNTED = re.compile(r"\b(?:(?:is|are|was|were|has|have|did|does|do) not (?:been )?(?:having|had|have|having had) (?:a |any )?"
                          r"(?:significant |negative |adverse |detrimental )?(?:impact|effect)|not impacting (?:\w+ )?"
                          r"(?:significantly|negatively|adversely)|(?:is|was|are|were) not widespread|"
                          r"(?:generally|have been|has been|were|was) (?:\w+ )?(?:brief|minimal|minor|short-lived))\b", re.I)
@@ -237,8 +237,9 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
         if before[-1:] in (["no"], ["without"]):
             pos += 1  # "there is no waiting list": a double negative approves
-        elif not ((_CONDITIONAL | _WHO | {"when", "whenever"}) & set(before)):
-            neg += 1
+        elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
+                  or _WHO & set(before) and not re.match(r"ha(?:ve|s|d)\b", m.group(0), re.I)):
+            neg += 1  # "children who are still waiting" describes; "children who have not been seen" finds
     s = _NEG_PHRASES.sub(" ", s)
     toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
     used: set[int] = set()

@@ -13,7 +13,8 @@ from conftest import ROOT, cli_json
 
 from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
 
-LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl" for part in ("", "_heldout", "_third", "_fourth")]
+LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl"
+          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2")]
 
 
 @pytest.mark.parametrize("text, want", [
@@ -41,6 +42,69 @@ LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl" for part in ("",
     ("At 30 September 2014, 398 children were being looked after by the local authority.", "neutral"),
 ])
 def test_paragraph_stance_from_inspectors_language(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # a sentence-initial "However" turns from the sentence before: within its own clause a shortfall keeps the
+    # approving words it contains
+    ("However, heavy workloads are limiting how consistently workers can visit families.", "concern"),
+    ("Managers have introduced new screening protocols, but there are no effective systems to give them clear "
+     "oversight of the work.", "concern"),
+    ("Partners have developed a new pathway; however, it has yet to show improvements for children.", "concern"),
+    # "not yet shown" is read per clause
+    ("While it is too early to judge the impact of the new project, joint working between the agencies is strong.",
+     "strength"),
+    # practice reaching its aim without an approving word
+    ("Each child lives in a home that meets their needs.", "strength"),
+    ("Children get the help and support they need from the first contact.", "strength"),
+    ("Attendance of children in care is better than the national average.", "strength"),
+    ("Considerable progress has been made since the last inspection.", "strength"),
+    # inspectors' shortfall words
+    ("There are deficits in the recording of supervision.", "concern"),
+    ("Some teams are lagging behind others.", "concern"),
+    ("Less than half of the children had a plan agreed at their second review.", "concern"),
+    ("There is no system for tracking the health assessments of children placed out of area.", "concern"),
+    ("Rising demand has consistently stretched the service.", "concern"),
+    ("The quality of supervision needs to improve.", "concern"),
+    ("Children experience frequent changes of social worker.", "concern"),
+    ("Some care leavers found it difficult to contact their personal adviser.", "concern"),
+    ("There is a group of children who have not been seen for several months.", "concern"),
+    ("Some plans were ended prematurely.", "concern"),
+    ("Life-story work is largely absent.", "concern"),
+    # double negatives approve
+    ("The pandemic did not deter staff from visiting children.", "strength"),
+    ("There is no waiting list for therapeutic support.", "strength"),
+    ("Leaders are not complacent.", "strength"),
+    ("Swift work ensures that children in care are not missing school.", "strength"),
+    # a negation that states no shortfall
+    ("The young person asked not to be moved from her school.", "neutral"),
+    ("Foster carers do not have to pay for leisure passes.", "neutral"),
+    # awareness, intent and plans are not findings (stance_notes rules 2, 3 and 9)
+    ("Leaders know that there is more to do to improve the offer for care leavers.", "neutral"),
+    ("The virtual school is determined to raise attainment.", "neutral"),
+    ("Leaders have implemented a comprehensive sufficiency strategy.", "neutral"),
+    ("Young people benefit from the mentoring scheme, although it has not yet been formally evaluated.", "strength"),
+    # context that does not judge
+    ("Following an inadequate judgement in 2019, services have been rebuilt and are now effective.", "strength"),
+    ("When concerns increase, or plans are not progressing, managers act swiftly.", "strength"),
+    ("The ‘Not Alone’ campaign has raised awareness among young people effectively.", "strength"),
+    ("Social workers understand well how poor mental health affects parenting.", "strength"),
+    ("A dedicated team handles referrals for homeless young people.", "neutral"),
+    ("The duty teams are supported by a business support unit.", "neutral"),
+    ("The local NHS foundation trust provides the health assessments.", "neutral"),
+    # shortfalls the inspectors discount (hard case 4)
+    ("Reviews are timely and well attended. Occasionally a review was delayed, but this was not widespread.",
+     "strength"),
+    ("Some reviews were delayed, but this did not have a significant impact on children's plans.", "neutral"),
+    ("Children are placed with carers who know them well, with only minor delays in a few cases.", "strength"),
+    # "Notwithstanding X, Y" states both
+    ("Notwithstanding some gaps in recording, visits to children are purposeful.", "mixed"),
+])
+def test_clauses_aims_and_discounted_shortfalls(text, want):
+    """Sentences written for these rules (each read otherwise before them): a contrast is read clause by clause,
+    practice reaching its aim approves without an approving word, awareness, intent and plans judge nothing, and a
+    shortfall the inspectors discount is not a weakness (stance_notes rules 2-5, 9, hard case 4)."""
     assert stance(text) == want
 
 
@@ -80,7 +144,7 @@ def _score(files):
 
 
 def test_own_labels_meet_the_targets():
-    """266 paragraphs of other topics than the shared labels', labelled by reading them: right for >= 85% and a
+    """498 paragraphs of other topics than the shared labels', labelled by reading them: right for >= 85% and a
     strength given for a concern (or the reverse) at most 2 in 300."""
     rows, right, swaps = _score(LABELS)
     assert len(rows) >= 150
