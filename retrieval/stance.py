@@ -55,6 +55,7 @@ _NEG_PHRASES = re.compile(
     r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to (?:be )?)?(?:improv|strengthen|develop|further|more)\w*|"
     r"\bneeds? improvement|\brequires? improvement|\bmore needs to be done|\bmore (?:work|needs) (?:is|to)\b|"
     r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are|needs to be) (?:needed|required|done|undertaken)|"
+    r"\bmore \w+(?: and \w+)? (?:\w+ ){0,4}(?:is|are) (?:needed|required)\b|"
     r"\bwould (?:benefit|strengthen|improve|help)\b|\bcould be (?:greater|stronger|better|more|improved)|"
     r"\bnot (?:all|always|consistently|sufficiently|routinely|fully|enough|effective\w*|clear\w*|timely)\b|"
     r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have been\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
@@ -62,7 +63,7 @@ _NEG_PHRASES = re.compile(
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting|behind|below)\b|"
     r"\b(?:numerous|frequent|many|multiple|several|repeated) changes (?:of|in) (?:their )?(?:social workers?|workers?|"
     r"placements?|personal advisers?|managers?|carers?)\b|\bcould have (?:been|reduced|prevented|avoided)\b|"
-    r"\bfound it (?:\w+ )?difficult\b|"
+    r"\b(?:found it|it is|it was|it can be|makes? it|made it) (?:\w+ )?difficult\b|"
     r"\b(?:less|fewer) than half\b|\bstretched (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
     r"\bthere (?:is|are|was|were) (?:currently |still )?no (?:\w+ ){0,2}(?:facility|facilities|system|systems|process|"
     r"plan|strategy|oversight|mechanism|record|policy|protocol|provision|analysis|framework|tracking|monitoring)\b|\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno (?:\w+ ){0,2}evidence\b|\bnot evident\b|"
@@ -122,7 +123,8 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
                        "tracking close closes closing closed fill filled filling bridge".split())
 _WHO = frozenset("who whose those whom".split())
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
-_PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past|at the (?:last|previous) inspection|"
+_PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
+                            r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
                             r"(?:know|knows|recognise[sd]?|acknowledge[sd]?|are aware|understand)(?: that)?(?: \S+){0,14}? "
@@ -138,7 +140,7 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 # Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
-                            r"are working to|is working to|plans? to|intend|determined to|(?:implemented|introduced|developed|launched|"
+                            r"are working to|is working to|plans? to|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
                             r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
@@ -165,8 +167,9 @@ _OPENING_CONNECTIVE = re.compile(r"^\W*(?:however|but|yet|nevertheless|nonethele
                                  r"conversely|despite this|in spite of this|additionally|equally|also|further(?:more)?)"
                                  r"\b,?\s*", re.I)
 # Where a sentence turns: each side is read on its own ("X is good, but Y is not").
-_CLAUSE_TURN = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|nevertheless|nonetheless|notwithstanding|"
-                          r"even so|in contrast|conversely)\b|;(?!\s*(?:for example|for instance|including|such as)\b)", re.I)
+_CLAUSE_TURN = re.compile(r"\b(?:however|but|nevertheless|nonetheless|even so|in contrast|conversely)\b|"
+                          r"(?=\b(?:although|though|while|whilst|despite|notwithstanding)\b)|"
+                          r";(?!\s*(?:for example|for instance|including|such as)\b)", re.I)
 _CONCESSIVE_OPENING = re.compile(r"^\W*(?:although|though|even though|while|whilst|despite|in spite of|notwithstanding)\b"
                                  r"[^,]*,", re.I)
 # Inspectors discounting a shortfall they name (stance_notes hard case 4: "These delays have generally been brief"):
@@ -178,14 +181,16 @@ _DISCOUNTED = re.compile(r"\b(?:(?:is|are|was|were|has|have|did|does|do) not (?:
 
 
 def _clauses(sentence: str) -> list[str]:
-    """The sides of a sentence's contrasts: an opening concession ("Although X, Y") ends at its comma."""
+    """The sides of a sentence's contrasts: a concession ("Although X, Y", "..., and, although improving, Y is
+    not") ends at its comma."""
     body = _OPENING_CONNECTIVE.sub("", sentence)
     out: list[str] = []
-    m = _CONCESSIVE_OPENING.match(body)
-    if m:
-        out.append(m.group(0))
-        body = body[m.end():]
-    out.extend(_CLAUSE_TURN.split(body))
+    for piece in _CLAUSE_TURN.split(" " + body):
+        m = _CONCESSIVE_OPENING.match(piece)
+        if m:
+            out.append(m.group(0))
+            piece = piece[m.end():]
+        out.append(piece)
     return [c for c in out if c.strip()]
 
 
@@ -237,6 +242,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
         if before[-1:] in (["no"], ["without"]):
             pos += 1  # "there is no waiting list": a double negative approves
+        elif re.match(r"(?:needs?|more)\b", m.group(0), re.I) and {"where", "what"} & set(before):
+            continue  # "where they need to improve", "where more assurance is required": what a process finds
         elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
                   or _WHO & set(before) and not re.match(r"ha(?:ve|s|d)\b", m.group(0), re.I)):
             neg += 1  # "children who are still waiting" describes; "children who have not been seen" finds
@@ -285,6 +292,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         if t == "trust" and not set(toks[max(0, i - 2):i]) & _TRUST_EARNED:
             continue  # "the NHS foundation trust", "the trust" (an organisation) judge nothing
         if t in _POS_WORDS:
+            if set(toks[max(0, i - 4):i]) & {"access", "available", "availability"}:
+                continue  # "have access to the appropriate services": availability, not delivery (rule 7)
             if t == "dedicated" and toks[i - 1:i] and toks[i - 1] in _DETERMINERS:
                 continue  # "a dedicated team": a team for one job, not praise of its staff
             if t == "supported" and toks[i + 1:i + 2] == ["by"] and set(toks[max(0, i - 3):i]) & _ARRANGEMENTS:
@@ -324,7 +333,7 @@ def _structural(text: str, section: str | None, part: str | None) -> Stance | No
     if re.search(r"what needs to improve|need(?:s)? to improve\?", last, re.I):
         return "concern"  # the inspection framework's own list of shortfalls
     if part == "recommendations" or _CONCERN_SECTION.search(last):
-        if not any(_cues(s)[0] for s in sentences(text)):
+        if re.search(r"\bshould\b", text or "") or not any(_cues(s)[0] for s in sentences(text)):
             return "concern"
         return None
     if _STRENGTH_SECTION.search(last):

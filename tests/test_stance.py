@@ -108,6 +108,22 @@ def test_clauses_aims_and_discounted_shortfalls(text, want):
     assert stance(text) == want
 
 
+@pytest.mark.parametrize("text, section, want", [
+    # "in the past year" is a recent period, not a problem in the past (rule 9)
+    ("Stability of placements has not improved in the past year.", None, "concern"),
+    ("More training for foster carers is required.", None, "concern"),
+    ("It is difficult for staff to gain a clear overview of children's records.", None, "concern"),
+    # what is available is availability, not delivery (rule 7); a need seen and a commitment are intent (rules 2, 9)
+    ("Most care leavers have access to the appropriate health services.", None, "neutral"),
+    ("The chief executive recognises the need for improvement and is committed to prioritising it.", None, "neutral"),
+    # a recommendation that says what a body "should" do is a concern, whatever approving words it holds
+    ("The board should ensure that partners have a clear threshold document.",
+     "The Local Safeguarding Children Board > Recommendations", "concern"),
+])
+def test_recent_periods_availability_and_should(text, section, want):
+    assert stance(text, section=section) == want
+
+
 def test_structure_decides_what_needs_to_improve_and_recommendations():
     item = "The intervention, quality, effectiveness and management oversight for homeless 16- and 17-year-olds."
     assert stance(item) != "concern"  # its words alone approve ("effectiveness")
