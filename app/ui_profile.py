@@ -56,7 +56,7 @@ def chart(judgements: list[dict[str, Any]], every_area: bool = False):
         tooltip=[alt.Tooltip("Inspection:O", title="Published"), "Printed area:N", "Grade:N"])
     cells = base.mark_rect(stroke="white", strokeWidth=3).encode(
         color=alt.Color("Grade level:N", title="Grade", scale=alt.Scale(domain=grades, range=colours),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=260)))
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260)))
     text = base.mark_text(fontWeight="bold", fontSize=12).encode(
         text="Label:N",
         color=alt.condition(alt.datum.Level == 2, alt.value(ui.GRADE_STYLES[2][1]), alt.value("#ffffff")))
