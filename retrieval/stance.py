@@ -32,7 +32,11 @@ _CONCERN_SECTION = re.compile(
 _INSTRUCTION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:[a-z]+ly\s+)?(?:ensure|improve|increase|enhance|develop|strengthen|review|"
                           r"establish|embed|reduce|address|make sure|provide|complete|implement|introduce|raise|"
                           r"undertake|consider|evaluate|monitor|secure|clarify|agree|extend|build|put in place|"
-                          r"take action|continue to)\b", re.I)
+                          r"take action|continue to)\b"
+                          # "Review meetings are held on time", "Secure arrangements are in place": a noun, not an order
+                          r"(?! (?:meetings?|conferences?|minutes|health|process(?:es)?|chairs?|officers?|dates?|"
+                          r"timescales?|accommodation|arrangements?|units?|base|attachments?|homes?|placements?|"
+                          r"relationships?)\b)", re.I)
 _NEUTRAL_SECTION = re.compile(r"judgements mean|about this inspection|information about th|inspection judgements and what",
                               re.I)
 _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is working well", re.I)

@@ -124,6 +124,12 @@ def test_recent_periods_availability_and_should(text, section, want):
     assert stance(text, section=section) == want
 
 
+def test_a_finding_that_opens_with_a_noun_like_review_is_not_an_instruction():
+    # "Review meetings" and "Secure accommodation" are nouns; "Review the ..." and "Secure sufficient ..." are orders
+    assert stance("Review meetings are held on time and children's views are clearly recorded.") == "strength"
+    assert stance("Review the arrangements for children placed out of area.") == "concern"
+
+
 def test_structure_decides_what_needs_to_improve_and_recommendations():
     item = "The intervention, quality, effectiveness and management oversight for homeless 16- and 17-year-olds."
     assert stance(item) != "concern"  # its words alone approve ("effectiveness")
