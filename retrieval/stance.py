@@ -62,7 +62,7 @@ _NEG_PHRASES = re.compile(
     r"\bmore \w+(?: and \w+)? (?:\w+ ){0,4}(?:is|are) (?:needed|required)\b|"
     r"\bwould (?:benefit|strengthen|improve|help)\b|\bcould be (?:greater|stronger|better|more|improved)|"
     r"\bnot (?:all|always|consistently|sufficiently|routinely|fully|enough|effective\w*|clear\w*|timely)\b|"
-    r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have been\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
+    r"\b(?:than|as) (?:they|it|he|she|this|these) should\b|\bshould have (?:been|\w+ed)\b|\brequires? (?:further|more|greater|additional|urgent) (?:attention|work|development|focus|scrutiny|improvement)\b|\bhave not been\b|\bhas not been\b|\bhad not been\b|\bis not being\b|\bare not being\b|"
     r"\blimited (?:evidence|detail|impact|progress|capacity|oversight|understanding|use|access|range)|"
     r"\bstill (?:low|high|not|limited|variable|inconsistent|too|poor|weak|waiting|behind|below)\b|"
     r"\b(?:numerous|frequent|many|multiple|several|repeated) changes (?:of|in) (?:their )?(?:social workers?|workers?|"
@@ -131,7 +131,7 @@ _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past(?! (?:\d+
                             r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
-                            r"(?:know|knows|recognise[sd]?|acknowledge[sd]?|are aware|understand)(?: that)?(?: \S+){0,14}? "
+                            r"(?:know|knows|recognise[sd]?|acknowledge[sd]?|are aware|understand)(?: that)?(?: \S+){0,20}? "
                             r"(?:needs? to do more|(?:still )?(?:more|further|some) (?:work )?to do|the need)|"
                             r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
                             re.I)
@@ -144,7 +144,7 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 # Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
-                            r"are working to|is working to|plans? to|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
+                            r"are working to|is working to|plans? to|plans? (?:is |are )?in place|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
                             r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
@@ -218,6 +218,8 @@ def _cues(sentence: str) -> tuple[int, int]:
 # Practice reaching its aim, said without an approving word (stance_notes rule 1).
 _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the )?(?:right )?(?:help|support|services?)"
                           r"(?: and (?:help|support))? (?:that )?(?:they|he|she) (?:need|needs|needed|require)|"
+                          r"\b(?:get|gets|got|receive|receives|received|given|provided with) (?:the )?right (?:level of )?"
+                          r"(?:help|support|services?)\b|"
                           r"(?<!\bto )\b(?:meets?|met|meeting|match(?:es|ed)?) (?:their|the|children['’]s|young people['’]s|his|her) "
                           r"(?:\w+ ){0,2}needs?\b|\bbetter than\b|"
                           r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b", re.I)
@@ -226,12 +228,14 @@ _QUOTED_NAME = re.compile(r"[‘“\"][^‘“\"\n]{1,40}?[’”\"](?=\s+(?:cam
                           r"approach|team|service|group|panel|scheme|framework|event|awards?)\b)", re.I)
 _TRUST_EARNED = frozenset("build builds built building gain gains gained gaining earn earned of mutual establish "
                           "established develop developed and".split())
+# "..., to ensure that all decisions are timely": what something is for, not how well it is done.
+_PURPOSE = re.compile(r"\b(?:to ensure|in order to|so as to)\b[^,;]*", re.I)
 _DETERMINERS = frozenset("a an the its their two three new this these".split())
 _ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
 
 
 def _clause_cues(sentence: str) -> tuple[int, int]:
-    s = _QUOTED_NAME.sub(" ", sentence)
+    s = _PURPOSE.sub(" ", _QUOTED_NAME.sub(" ", sentence))
     neg = 0
     pos = 0
     for m in _POS_PHRASES.finditer(s):
@@ -246,7 +250,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
         if before[-1:] in (["no"], ["without"]):
             pos += 1  # "there is no waiting list": a double negative approves
-        elif re.match(r"(?:needs?|more)\b", m.group(0), re.I) and {"where", "what"} & set(before):
+        elif re.match(r"(?:needs?|more|further)\b", m.group(0), re.I) and {"where", "what"} & set(before):
             continue  # "where they need to improve", "where more assurance is required": what a process finds
         elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
                   or _WHO & set(before) and not re.match(r"ha(?:ve|s|d)\b", m.group(0), re.I)):
@@ -279,7 +283,9 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 used.add(i + 1 + double[0])
                 pos += 1
                 continue
-            if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:
+            if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[:i]) & {"if", "unless"} \
+                    or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:
+                # "escalation if risk is not reducing or change is not sustained": a condition, not a finding
                 continue
             if set(toks[max(0, i - 3):i]) & _WHO and toks[i - 1] not in ("have", "has", "had"):
                 continue  # "children who are not in school": who the service is for, not how well it serves them

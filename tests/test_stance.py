@@ -124,6 +124,19 @@ def test_recent_periods_availability_and_should(text, section, want):
     assert stance(text, section=section) == want
 
 
+@pytest.mark.parametrize("text, want", [
+    ("Systems at the front door require further attention.", "concern"),
+    ("A minority of these cases should have received more follow-up.", "concern"),
+    ("This is ensuring that children get the right help at the right time.", "strength"),
+    # what something is for, a plan in place and a condition are not findings
+    ("Managers have set up a panel to ensure that decisions are timely and effective.", "neutral"),
+    ("A development plan is in place to make improvements.", "neutral"),
+    ("Cases are taken to court if risk is not reducing or change is not sustained.", "neutral"),
+])
+def test_purposes_plans_and_conditions(text, want):
+    assert stance(text) == want
+
+
 def test_a_finding_that_opens_with_a_noun_like_review_is_not_an_instruction():
     # "Review meetings" and "Secure accommodation" are nouns; "Review the ..." and "Secure sufficient ..." are orders
     assert stance("Review meetings are held on time and children's views are clearly recorded.") == "strength"
