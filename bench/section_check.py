@@ -12,6 +12,13 @@ cleaned text instead and asks, for every paragraph of every Ofsted inspection re
 
 It exits 1 when any paragraph breaks a rule (listing the first ones), so it can gate a change.
 
+Titles are compared without a leading "The", a "Section 2:" number or "(LSCB)", and with "LSCB" spelled out: the
+reports print one section under these variants ("Section 2: The effectiveness of the Local Safeguarding Children
+Board" then "The effectiveness of the LSCB is good"; 2023-24 "Experiences and progress of ..."). Comparing the first
+40 characters with "The" kept made every "The experiences and progress of children ..." section equal to every other,
+so a paragraph under the wrong one passed. A heading may end in a full stop after its grade (2014 reports state the
+grade as a sentence: "... help and protection" / "are good.").
+
     .venv/bin/python bench/section_check.py [--corpus DIR] [--show N] [--snapshot FILE]
 
 --snapshot reads paragraphs from a JSON file ({"ofsted/x/y.pdf": {"paras": [paragraph JSON ...]}}) instead of
@@ -44,21 +51,23 @@ TOP = {
                       "The experiences and progress of children looked after and achieving permanence",
                       "Leadership, management and governance",
                       "The Local Safeguarding Children Board",
+                      "The effectiveness of the Local Safeguarding Children Board",
                       "Review of the effectiveness of the Local Safeguarding Children Board",
                       "Information about this inspection"],
     "ilacs_2018": ["What needs to improve",
                    "The experiences and progress of children who need help and protection",
+                   "The experiences and progress of children in care and care leavers",  # one section until 2023
                    "The experiences and progress of children in care",
                    "The experiences and progress of care leavers",
                    "The impact of leaders on social work practice with children and families"],
 }
 ONCE = {"Recommendations", "Executive summary"}
 # sections that a report's order check compares (the judgement sections; front matter may move about)
-JUDGED = re.compile(r"^The experiences and progress|^Leadership, management|^The impact of leaders|"
-                    r"Safeguarding Children Board", re.IGNORECASE)
+JUDGED = re.compile(r"^experiences and progress|^leadership, management|^impact of leaders|"
+                    r"safeguarding children board|effectiveness of the lscb", re.IGNORECASE)
 _GRADE_TAIL = re.compile(r"^\s*(?:(?:is|are)\b)?\s*[:\u2013-]?\s*(?:(?:is|are)\s+)?(?:judged\s+(?:to\s+be\s+)?)?"
                          r"(?:requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|adequate|inadequate)?"
-                         r"\s*\??\s*$", re.IGNORECASE)
+                         r"\s*[?.]?\s*$", re.IGNORECASE)  # 2014: '... protection' / 'are good.' is a heading
 
 
 def _norm(text: str) -> str:
@@ -66,21 +75,29 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def _key(text: str) -> str:
+    """A section title as compared: normalised, without a 'Section 2:' number or a leading 'The' (2014 reports
+    print 'Section 2: The effectiveness of the Local Safeguarding Children Board' and then state its grade as
+    'The effectiveness of the LSCB is good', some 2023-24 reports 'Experiences and progress of ...')."""
+    text = re.sub(r"\blscb\b", "local safeguarding children board", re.sub(r"\s*\(lscb\)", "", _norm(text)))
+    return re.sub(r"^(?:section \d{1,2}:?\s*)?(?:the\s+)?", "", text)
+
+
 def heading_positions(lines: list[str], title: str) -> list[int]:
     """Character offsets (in the text of `lines` joined by spaces) where `title` is printed as a heading: from a line
     start, possibly wrapped over up to three lines, with nothing after it on its last line but a grade."""
-    want = _norm(title)
+    want = _key(title)
     out, offset = [], 0
     starts = []
     for ln in lines:
         starts.append(offset)
         offset += len(ln) + 1
     for k, ln in enumerate(lines):
-        if not _norm(ln) or not want.startswith(_norm(ln)[:12]):
+        if not _key(ln) or not want.startswith(_key(ln)[:12]):
             continue
         joined = ""
         for j in range(k, min(k + 4, len(lines))):
-            joined = _norm(f"{joined} {lines[j]}")
+            joined = _key(f"{joined} {lines[j]}")
             if joined.startswith(want):
                 if _GRADE_TAIL.match(joined[len(want):]):
                     out.append(starts[k])
@@ -131,7 +148,7 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
         before = [(q, t) for q, t in located if q <= pos]
         if before:
             q, top = before[-1]
-            if not _norm(parts[0]).startswith(_norm(top)[:40]) and not _norm(top).startswith(_norm(parts[0])[:40]):
+            if not _key(parts[0]).startswith(_key(top)[:40]) and not _key(top).startswith(_key(parts[0])[:40]):
                 errors.append(f"{where}: under '{top}' in the text, labelled '{section}'")
                 continue
             deepest = _norm(parts[-1])[:40]
@@ -140,13 +157,13 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
                               f"(labelled '{section}')")
                 continue
         else:
-            later = [t for t in tops if _norm(parts[0]).startswith(_norm(t)[:40])]
+            later = [t for t in tops if _key(parts[0]).startswith(_key(t)[:40])]
             if later and any(h >= body for h in heading_positions(lines, later[0])):
                 errors.append(f"{where}: before any top-level heading, labelled '{section}'")
                 continue
-        if JUDGED.search(parts[0]) and (not seen_tops or seen_tops[-1] != parts[0]):
+        if JUDGED.search(_key(parts[0])) and (not seen_tops or seen_tops[-1] != parts[0]):
             seen_tops.append(parts[0])
-    order = [next((k for k, t in enumerate(tops) if _norm(s).startswith(_norm(t)[:40])), None) for s in seen_tops]
+    order = [next((k for k, t in enumerate(tops) if _key(s).startswith(_key(t)[:40])), None) for s in seen_tops]
     order = [o for o in order if o is not None]
     if order != sorted(order):
         errors.append(f"top-level sections out of the framework's order: {seen_tops}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.segment_lines import GRADE_WORDS, Line, capital, grade_of
+from ingest.segment_lines import GRADE_WORDS, Line, capital, grade_of, is_judgement_item
 
 _JOINERS = {"of", "and", "the", "for", "to", "in", "with", "who", "on", "a", "an", "by", "at", "from", "or", "their",
             "its", "are", "is", "be", "whether", "that", "&"}
@@ -49,9 +49,10 @@ def graded_statement(lines: list[Line], i: int) -> tuple[str, str, int] | None:
 
 
 def split_grade(text: str) -> tuple[str, str | None]:
-    """'Capacity for improvement Grade 2 (good)' -> ('Capacity for improvement', 'Good')."""
+    """'Capacity for improvement Grade 2 (good)' -> ('Capacity for improvement', 'Good'). A full stop after the
+    grade is the end of a heading stated as a sentence ('... protection are good.', 2014 reports)."""
     for rx in _GRADE_SUFFIXES:
-        m = rx.match(text.strip())
+        m = rx.match(re.sub(r"(?<=[a-z])\.$", "", text.strip()))
         if m and m.group(1).strip():
             # 'The experiences and progress of children in care are: good' -> the title without its verb
             title = re.sub(r"\s+(?:is|are)$", "", m.group(1).strip().rstrip(":\u2013- "))
@@ -101,15 +102,55 @@ def _grade_heading(lines: list[Line], i: int, width: float) -> bool:
     return grade is not None and not re.search(r"\b(?:not|be|as|than|from|remains?|was|were|very|so|too)$", title)
 
 
+_STATED = re.compile(r"^(.+?)\s+(?:(?:is|are)\s+(?:judged\s+(?:to\s+be\s+)?)?" + GRADE_WORDS +
+                     r"|requires? improvement(?: to be good)?)\.$", re.IGNORECASE)
+
+
+# the judged sections' whole names: a summary's sentence about the care leavers "in Redcar and Cleveland" is no heading
+_STATED_TITLE = re.compile(
+    r"^(?:the )?(?:experiences and progress of (?:children who need help and protection|children looked after and "
+    r"achieving permanence|children in care(?: and care leavers)?|care leavers)|leadership,? management and governance"
+    r"|impact of leaders on social work practice with children and families"
+    r"|effectiveness of the (?:local safeguarding children board|lscb)(?: \(lscb\))?)$")
+
+
+def is_top_level(text: str) -> bool:
+    """One of the frameworks' top-level section titles, as printed ('What needs to improve:' with its colon)."""
+    return bool(_TOP_LEVEL.match(re.sub(r"\s+", " ", text).strip().rstrip(":?").strip()))
+
+
+def top_statement(lines: list[Line], i: int) -> int | None:
+    """2014 reports state a top-level section's grade as a sentence set as its heading, wrapped over lines
+    ('The experiences and progress of children who need help and protection' / 'are good.'): the index of its
+    last line, or None. Not on the front page, whose statements of grades are its summary, not sections."""
+    if lines[i].page <= 1:
+        return None
+    text = lines[i].text
+    for j in range(i, min(i + 3, len(lines))):
+        if j > i:
+            ln = lines[j]
+            if ln.page != lines[i].page or ln.blank_before or ln.number or ln.bullet or not ln.text[:1].islower():
+                return None
+            text += " " + ln.text
+        if lines[j].closed:
+            m = _STATED.match(re.sub(r"\s+", " ", text).strip())
+            return j if m and _STATED_TITLE.match(re.sub(r"^section \d{1,2}:?\s*", "", m.group(1).lower())) else None
+    return None
+
+
 def _pdf_heading(lines: list[Line], i: int, width: float, prev_heading: bool) -> bool:
     ln = lines[i]
     t = ln.text
     if ln.number or ln.bullet or not t[:1].isupper() or is_scale_row(t) or _SENTENCE_INSIDE.search(t):
         return False
     prev = lines[i - 1] if i else None
-    prev_ok = prev is None or prev_heading or ln.blank_before or prev.closed or grade_of(prev.text) is not None
-    if prev_ok and _grade_heading(lines, i, width):
+    # a line ending in a grade (the front page's list of judgements before a page break) ends what came before
+    prev_ok = prev is None or prev_heading or ln.blank_before or prev.closed or grade_of(prev.text) is not None \
+        or is_judgement_item(prev.text)
+    if prev_ok and (_grade_heading(lines, i, width) or top_statement(lines, i) is not None):
         return True
+    if t.endswith(":") and prev_ok and not ln.skip and (is_top_level(t) or _grade_follows(lines, i, width)):
+        return True  # 'What needs to improve:'; '... help and protection is:' over its grade ('Good')
     if _NOT_HEADING_END.search(t):
         return False
     if len(t) > 0.85 * width and not (prev_ok and len(t) < 0.97 * width and _structure_follows(lines, i, width)) \
@@ -169,11 +210,16 @@ def heading_level(ln: Line) -> int:
 def heading_flags(lines: list[Line], width: float, text_source: bool) -> list[bool]:
     """Which lines are (parts of) headings."""
     flags = [False] * len(lines)
+    stated_to = -1  # the last line of a heading stated as a sentence
     for i in range(len(lines)):
         if text_source:
             flags[i] = _text_heading(lines, i)
+        elif i <= stated_to:
+            flags[i] = True
         else:
             flags[i] = _pdf_heading(lines, i, width, i > 0 and flags[i - 1])
+            if flags[i]:
+                stated_to = top_statement(lines, i) or -1
             ln = lines[i]
             if not flags[i] and i > 0 and flags[i - 1] and ln.text[:1].islower() and not ln.number \
                     and not ln.bullet and len(ln.text) < 0.72 * width and not ln.closed \
@@ -218,17 +264,18 @@ class _Heading:
 # progress of children looked after" is not put under "... children who need help and protection", nor the body
 # under "Information about this local authority area"), and every heading until the next one sits under them.
 _TOP_LEVEL = re.compile(
-    r"^the experiences and progress of (?:children|care leavers)\b|^(?:the )?impact of leaders\b"
-    r"|^leadership,? management and governance$|^(?:the )?local safeguarding children board$"
-    r"|^review of the effectiveness of the (?:local safeguarding children board|lscb)\b"
+    r"^(?:section \d{1,2}:?\s*)?(?:"
+    r"the experiences and progress of (?:children|care leavers)\b|(?:the )?impact of leaders\b"
+    r"|leadership,? management and governance$|(?:the )?local safeguarding children board(?: \(lscb\))?$"
+    r"|(?:review of )?the effectiveness of the (?:local safeguarding children board|lscb)\b)"
     r"|^information about this (?:local authority area|inspection)$|^summary for children and young people$"
     r"|^safeguarding services$|^services for looked after children$|^what needs to improve\b", re.IGNORECASE)
 # front matter whose heading a later part repeats (the LSCB review has its own executive summary and
 # recommendations): top-level the first time only, and only before the first judged section
 _LEAF_TOP = re.compile(r"^what needs to improve\b", re.IGNORECASE)
 _TOP_ONCE = re.compile(r"^(?:executive summary|recommendations)$", re.IGNORECASE)
-_JUDGED = re.compile(r"^the experiences and progress|^(?:the )?impact of leaders|^leadership|safeguarding children "
-                     r"board", re.IGNORECASE)
+_JUDGED = re.compile(r"^(?:section \d{1,2}:?\s*)?(?:the )?experiences and progress|^(?:the )?impact of leaders"
+                     r"|^leadership|safeguarding children board|effectiveness of the lscb", re.IGNORECASE)
 
 
 @dataclass
@@ -293,6 +340,8 @@ class SectionPath:
             if h.page != last_page:
                 continue  # front-page titles, or headings that ran into the next page with no text under them
             title, grade = split_grade(h.raw)
+            if title.endswith(":"):  # 'What needs to improve:', '... protection is:' over its grade
+                title = re.sub(r"(?:\s+(?:is|are))?\s*:$", "", title)
             if title:
                 new.append((title, h.grade or grade, h.page, 0))
         self.pending = []
@@ -306,7 +355,8 @@ class SectionPath:
         if not new:
             return
         if not any(e[3] for e in self.stack):  # headings whose level the source does not give (PDFs)
-            tops = [k for k, e in enumerate(new) if self._top(e[0])]
+            # a judgement section's name on the front page is its list of grades, not the section
+            tops = [k for k, e in enumerate(new) if not (e[2] <= 1 and _JUDGED.search(e[0])) and self._top(e[0])]
             if tops:
                 self.stack = [new[tops[-1]]] + new[tops[-1] + 1:][-1:]
                 # a list of what to improve has no sections of its own: the heading after it is its sibling

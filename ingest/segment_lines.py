@@ -72,6 +72,7 @@ def grade_of(text: str) -> str | None:
 
 def capital(grade: str) -> str:
     g = re.sub(r"\s+", " ", grade.strip()).lower()
+    g = re.sub(r"^require\b", "requires", g)  # '... protection require improvement.': the grade's own name
     return g[:1].upper() + g[1:]
 
 

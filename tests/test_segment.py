@@ -12,7 +12,7 @@ import pytest
 
 from ingest.clean import clean_pages
 from ingest.loaders import load
-from ingest.models import Paragraph
+from ingest.models import Document, Page, Paragraph
 from ingest.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,3 +235,60 @@ def test_clean_pages_drops_running_headers_and_joins_hyphenated_words():
 
 def test_segment_text_source_is_page_one_throughout():
     assert {p.page for p in paragraphs(SEED_2012)} == {1}
+
+
+# --- section paths: headings printed as sentences, with a colon, or after the front page's list of grades ------
+
+_BODY = ("Social workers visit children regularly and know them well, and their records\n"
+         "show purposeful direct work that helps children to understand their histories.\n")
+_FRONT_2016 = ("Anytown County Council\nInspection of services for children in need of help and\n"
+               "protection, children looked after and care leavers\nInspection dates: 3 to 27 February 2016\n"
+               "Report published: 5 April 2016\n\nChildren's services in Anytown require improvement to be good\n"
+               "1. Children who need help and protection Requires improvement\n"
+               "2. Children looked after and achieving permanence Requires improvement\n"
+               "3. Leadership, management and governance Requires improvement\n")
+
+
+def _pdf(*pages: str) -> Document:
+    return Document(path="x.pdf", sha256="0" * 64, source_type="pdf",
+                    pages=[Page(i + 1, text) for i, text in enumerate(pages)])
+
+
+def test_sections_start_at_sentence_colon_and_page_top_headings():
+    """The forms that left whole sections under the heading before them (bench/section_check.py): 'Executive
+    summary' at the top of page 2 after the front page's list of grades (2016-17), 'What needs to improve:' with
+    its colon (2018-19), a judged section's title stated with its grade as a sentence over two lines (2014:
+    '... help and protection' / 'are good.'), and '... is:' over its grade. A summary's sentence that names a
+    section ('care leavers in Anytown are good.') is body text."""
+    page2 = ("Executive summary\n" + _BODY + "The experiences and progress of care leavers in Anytown are good.\n"
+             + _BODY + "What needs to improve:\n\u25fc The timeliness of assessments for children in need.\n")
+    page3 = ("Inspection judgements about the local authority\n"
+             "The experiences and progress of children who need help and protection\nare good.\n"
+             "1. " + _BODY + "2. " + _BODY +
+             "The experiences and progress of children looked after and achieving\npermanence require improvement.\n"
+             "3. " + _BODY + "Leadership, management and governance is:\nGood\n4. " + _BODY)
+    paras = segment(_pdf(_FRONT_2016, page2, page3))
+    first = next(p for p in paras if p.page == 2)
+    assert first.section == "Executive summary" and first.text.startswith("Social workers")
+    assert all(p.section == "Executive summary" for p in paras if "care leavers in Anytown" in p.text)
+    assert next(p for p in paras if p.text.startswith("The timeliness")).section == "What needs to improve"
+    assert (by_number(paras, "1").section, by_number(paras, "1").grade) == (
+        "The experiences and progress of children who need help and protection", "Good")
+    assert by_number(paras, "2").text.endswith("their histories.")  # the next section's heading is not in it
+    assert (by_number(paras, "3").section, by_number(paras, "3").grade) == (
+        "The experiences and progress of children looked after and achieving permanence", "Requires improvement")
+    assert by_number(paras, "4").section == "Leadership, management and governance"
+    stated = [p for p in paras if p.number is None and p.page == 3]
+    assert [p.text for p in stated][:1] == [
+        "The experiences and progress of children who need help and protection are good."]  # kept as text
+
+
+@pytest.mark.parametrize("pdf, number, section", [
+    # 'Section 2: The effectiveness of the Local Safeguarding Children Board', then 'The effectiveness of the LSCB
+    # is ...': the board's review is its own part, not under the local authority's leadership
+    ("herefordshire/2014-06-30.pdf", "148", "The effectiveness of the LSCB > Priority and immediate action"),
+    ("cambridgeshire/2014-08-08.pdf", "129", "The Local Safeguarding Children Board (LSCB) > Areas for improvement"),
+])
+def test_lscb_review_is_its_own_top_level_section(pdf, number, section):
+    paras = paragraphs(ROOT / "corpus" / "ofsted" / pdf)
+    assert by_number(paras, number).section == section
