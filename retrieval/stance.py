@@ -68,7 +68,9 @@ _NEG_PHRASES = re.compile(
     r"\b(?:numerous|frequent|many|multiple|several|repeated) changes (?:of|in) (?:their )?(?:social workers?|workers?|"
     r"placements?|personal advisers?|managers?|carers?)\b|\bcould have (?:been|reduced|prevented|avoided)\b|"
     r"\b(?:found it|it is|it was|it can be|makes? it|made it) (?:\w+ )?difficult\b|"
-    r"\b(?:less|fewer) than half\b|\bstretched (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
+    r"\b(?:less|fewer) than half\b|\bstretch(?:ed|es|ing) (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
+    r"\b(?:affects?|affected|affecting|limits?|limiting|hampers?|hampered|undermines?|undermined|restricts?|restricted|"
+    r"reduces?|reduced) (?:the |their |its |his |her )?(?:\S+ ){0,3}ability\b|"
     r"\bthere (?:is|are|was|were) (?:currently |still )?no (?:\w+ ){0,2}(?:facility|facilities|system|systems|process|"
     r"plan|strategy|oversight|mechanism|record|policy|protocol|provision|analysis|framework|tracking|monitoring)\b|\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno (?:\w+ ){0,2}evidence\b|\bnot evident\b|"
     r"\bwait(?:ing|s|ed)? (?:too )?long|\bwaiting (?:times?|lists?)\b|\b(?:some|a long) way to go\b|"
@@ -126,6 +128,9 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
                        "overcome overcomes resolved remedied eliminated free respond responded responding track tracks "
                        "tracking close closes closing closed fill filled filling bridge".split())
 _WHO = frozenset("who whose those whom".split())
+# A weakness named as still there ("a recommendation at the last inspection", "remains") is found now as well.
+_STILL_NOW = re.compile(r"\b(?:recommendations?|still|remains?|remained|continues?|continued|again|persists?|"
+                        r"persisted|persistent)\b", re.I)
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
                             r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|"
@@ -210,7 +215,10 @@ def _cues(sentence: str) -> tuple[int, int]:
         p, n = _clause_cues(clause)
         pos += 0 if n or _NOT_YET_SHOWN.search(clause) else p
         neg += n
-    if neg and (_PAST_OR_AWARE.search(sentence) or _DISCOUNTED.search(sentence)):
+    past = _PAST_OR_AWARE.search(sentence)
+    if past and _STILL_NOW.search(sentence) and re.match(r"previously|historically|in the past|at the", past.group(0), re.I):
+        past = None  # "..., which was a recommendation at the previous inspection": still a finding now
+    if neg and (past or _DISCOUNTED.search(sentence)):
         neg = 0  # a problem in the past, leaders' own view of what to do next, one discounted: not a finding
     return pos, neg
 
@@ -295,7 +303,10 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                                                                                 w)]
             if double:
                 used.add(i + 1 + double[0])
-                pos += 1
+                if set(ahead[:double[0]]) & _ANSWERERS:
+                    neg += 1  # "have not tackled the failures", "has not addressed the delays": a shortfall left
+                else:
+                    pos += 1
                 continue
             if set(toks[max(0, i - 5):i]) & _CONDITIONAL or set(toks[:i]) & {"if", "unless"} \
                     or set(toks[max(0, i - 4):i]) & _CIRCUMSTANCE:

@@ -137,6 +137,19 @@ def test_purposes_plans_and_conditions(text, want):
     assert stance(text) == want
 
 
+@pytest.mark.parametrize("text, want", [
+    # a negated answer to a shortfall leaves it standing (read as praise before: a strength/concern swap)
+    ("Senior leaders have not tackled the serious failures in services.", "concern"),
+    # a weakness still there is a finding, though an earlier inspection named it
+    ("Children do not always receive timely return interviews, which was a recommendation at the previous "
+     "inspection.", "concern"),
+    ("Rising demand is stretching the capacity of the fostering service.", "concern"),
+    ("Staff shortages limit the team's ability to visit families.", "concern"),
+])
+def test_shortfalls_left_standing(text, want):
+    assert stance(text) == want
+
+
 def test_a_finding_that_opens_with_a_noun_like_review_is_not_an_instruction():
     # "Review meetings" and "Secure accommodation" are nouns; "Review the ..." and "Secure sufficient ..." are orders
     assert stance("Review meetings are held on time and children's views are clearly recorded.") == "strength"
