@@ -66,8 +66,8 @@ def _opened_with(chosen: list[str]) -> str:
     mine, near = chosen[0], chosen[1:]
     if not near:
         return f"{mine}, your council: none of its statistical neighbours has reports indexed."
-    return (f"{mine}, your council, and its {len(near)} nearest statistical neighbours with reports indexed: "
-            f"{', '.join(near)}.")
+    which = "nearest statistical neighbour" if len(near) == 1 else f"{len(near)} nearest statistical neighbours"
+    return f"{mine}, your council, and its {which} with reports indexed: {', '.join(near)}."
 
 
 def _all_councils(indexed: list[str]) -> list[str]:

@@ -168,6 +168,10 @@ def _item_detail(plan, i: int, it) -> None:
         st.markdown(" · ".join(facts))
         st.code(it.citation, language=None, wrap_lines=True)
         st.markdown("**The findings behind it**")
+        if plan.stance:
+            st.caption(f"Only findings that state {STANCE_WORDS[plan.stance]}"
+                       + (" (or both a strength and a concern)" if plan.stance in ("strength", "concern") else "")
+                       + ": “What inspectors say” at the top of the page.")
         if not it.evidence:
             st.caption("No paragraph of the report's findings matched this recommendation"
                        + (f" as {STANCE_WORDS[plan.stance]}." if plan.stance else "."))
