@@ -238,6 +238,7 @@ _TRUST_EARNED = frozenset("build builds built building gain gains gained gaining
                           "established develop developed and".split())
 # "..., to ensure that all decisions are timely": what something is for, not how well it is done.
 _PURPOSE = re.compile(r"\b(?:to ensure|in order to|so as to)\b[^,;]*", re.I)
+_CLAUSE_END = frozenset("when where which because while whilst although though but so".split())
 _DETERMINERS = frozenset("a an the its their two three new this these".split())
 _ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
 
@@ -298,9 +299,13 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue
         if t in ("not", "never", "n't", "cannot") or t.endswith("n't"):
             ahead = toks[i + 1:i + 7]
-            double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or w in _NEG_AFTER_NOT or re.match(r"un(?!der|til|ti\b|i)\w{4,}|"
-                                                                                r"dis(?!cuss|cus|abl|tri)\w{4,}",
-                                                                                w)]
+            # the negation reaches to the end of its clause: "was not maintained in 2015, when results dipped"
+            for j, w in enumerate(ahead):
+                if w in _CLAUSE_END:
+                    ahead = ahead[:j]
+                    break
+            double = [j for j, w in enumerate(ahead) if w in _NEG_WORDS or w in _NEG_AFTER_NOT or re.match(
+                r"un(?!der|til|ti\b|i|less)\w{4,}|dis(?!cuss|cus|abl|tri|tin|play|pos|cern|cover|clos|charg|tan|patch)\w{4,}", w)]
             if double:
                 used.add(i + 1 + double[0])
                 if set(ahead[:double[0]]) & _ANSWERERS:
@@ -315,6 +320,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             if set(toks[max(0, i - 3):i]) & _WHO and toks[i - 1] not in ("have", "has", "had"):
                 continue  # "children who are not in school": who the service is for, not how well it serves them
                 # (but "children who have not been contacted" is a finding)
+            if "unless" in ahead:
+                continue  # "children do not move unless the plan is for them to": a safeguard, not a shortfall
             if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
                     or ahead[:2] in (["be", "achieved"], ["have", "to"], ["need", "to"]):
                 # "chose not to be moved", "do not have to buy in", "does not need to": no shortfall

@@ -145,6 +145,9 @@ def test_purposes_plans_and_conditions(text, want):
      "inspection.", "concern"),
     ("Rising demand is stretching the capacity of the fostering service.", "concern"),
     ("Staff shortages limit the team's ability to visit families.", "concern"),
+    # a negation reaches to the end of its clause, and "distinguish" is no "dis-" shortfall word to turn round
+    ("The improvement in attendance was not maintained last year, when absence rose.", "concern"),
+    ("These reports do not distinguish between children in need and children in care.", "concern"),
 ])
 def test_shortfalls_left_standing(text, want):
     assert stance(text) == want
