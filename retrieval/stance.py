@@ -238,6 +238,8 @@ _TRUST_EARNED = frozenset("build builds built building gain gains gained gaining
                           "established develop developed and".split())
 # "..., to ensure that all decisions are timely": what something is for, not how well it is done.
 _PURPOSE = re.compile(r"\b(?:to ensure|in order to|so as to)\b[^,;]*", re.I)
+_NOT_A_FINDING_BEFORE_ENSURE = frozenset("to should must will would could can may might not and or help please needs need "
+                                         "required requires".split())
 _CLAUSE_END = frozenset("when where which because while whilst although though but so".split())
 _DETERMINERS = frozenset("a an the its their two three new this these".split())
 _ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
@@ -333,6 +335,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue
         if t == "trust" and not set(toks[max(0, i - 2):i]) & _TRUST_EARNED:
             continue  # "the NHS foundation trust", "the trust" (an organisation) judge nothing
+        if t == "ensure" and i > 0 and toks[i - 1] not in _NOT_A_FINDING_BEFORE_ENSURE:
+            t = "ensures"  # "pathway plans ensure that support is in place": a finding (not "should ensure")
         if t in _POS_WORDS:
             if set(toks[max(0, i - 4):i]) & {"access", "available", "availability"}:
                 continue  # "have access to the appropriate services": availability, not delivery (rule 7)

@@ -153,6 +153,11 @@ def test_shortfalls_left_standing(text, want):
     assert stance(text) == want
 
 
+def test_plural_findings_that_ensure_approve():
+    assert stance("Pathway plans ensure that young people are ready for independence.") == "strength"
+    assert stance("Leaders should ensure that plans are reviewed.") != "strength"
+
+
 def test_a_finding_that_opens_with_a_noun_like_review_is_not_an_instruction():
     # "Review meetings" and "Secure accommodation" are nouns; "Review the ..." and "Secure sufficient ..." are orders
     assert stance("Review meetings are held on time and children's views are clearly recorded.") == "strength"
