@@ -72,9 +72,10 @@ def docx_bytes(data: dict[str, Any], rows: list[dict[str, Any]]) -> bytes:
     doc.core_properties.title = f"Themes: {data['topic']}"[:200]
     doc.add_heading(f"“{data['topic']}” across councils", level=0)
     scope = "each council's latest full inspection" if data.get("latest") else "every Ofsted report indexed"
+    said = STANCE_SAID.get(data.get("stance") or "", "")
     doc.add_paragraph(f"Prepared {when(date.today().isoformat())}. {len(rows)} councils whose reports say something "
-                      f"about the topic ({scope}; {data.get('councils_considered', 0)} councils read). Quotations "
-                      "are word for word from the reports cited.").runs[0].italic = True
+                      f"about the topic{said} ({scope}; {data.get('councils_considered', 0)} councils read). "
+                      "Quotations are word for word from the reports cited.").runs[0].italic = True
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["Council", "Region", "Published", "Overall grade", "Section grade"]):

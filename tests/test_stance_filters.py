@@ -61,6 +61,19 @@ def test_themes_cli_stance(index_dir):
     assert bad.returncode == 2 and "praise" in bad.stderr
 
 
+def test_themes_word_download_says_what_was_kept(index_dir):
+    import io
+
+    from docx import Document
+
+    from app.ui_themes import docx_bytes
+
+    data = cli_json("themes", "private fostering", "--latest", "--stance", "concern", "--index", str(index_dir))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx_bytes(data, data["councils"]))).paragraphs)
+    assert "1 councils whose reports say something about the topic as a concern (or mixed)" in text
+    assert "Herefordshire" in text and "Cambridgeshire" not in text
+
+
 def test_themes_page_what_inspectors_say(index_dir, monkeypatch):
     monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
