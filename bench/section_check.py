@@ -67,7 +67,15 @@ JUDGED = re.compile(r"^experiences and progress|^leadership, management|^impact 
                     r"safeguarding children board|effectiveness of the lscb", re.IGNORECASE)
 _GRADE_TAIL = re.compile(r"^\s*(?:(?:is|are)\b)?\s*[:\u2013-]?\s*(?:(?:is|are)\s+)?(?:judged\s+(?:to\s+be\s+)?)?"
                          r"(?:requires?\s+improvement(?:\s+to\s+be\s+good)?|outstanding|good|adequate|inadequate)?"
-                         r"\s*[?.]?\s*$", re.IGNORECASE)  # 2014: '... protection' / 'are good.' is a heading
+                         r"\s*\??\s*$", re.IGNORECASE)
+# 2014: '... help and protection' / 'are good.' is a heading (not 'Leadership ...: Inadequate.' in a list of the
+# previous inspection's grades)
+_STATED_TAIL = re.compile(r"^\s*(?:(?:is|are)\s+(?:judged\s+(?:to\s+be\s+)?)?(?:requires?\s+improvement(?:\s+to\s+be\s+good)?"
+                          r"|outstanding|good|adequate|inadequate)|requires?\s+improvement(?:\s+to\s+be\s+good)?)\.\s*$",
+                          re.IGNORECASE)
+
+
+_LIST_GRADE = re.compile(r"\b(?:outstanding|good|adequate|inadequate|improvement(?: to be good)?)\.?\s*$", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -99,7 +107,7 @@ def heading_positions(lines: list[str], title: str) -> list[int]:
         for j in range(k, min(k + 4, len(lines))):
             joined = _key(f"{joined} {lines[j]}")
             if joined.startswith(want):
-                if _GRADE_TAIL.match(joined[len(want):]):
+                if _GRADE_TAIL.match(joined[len(want):]) or _STATED_TAIL.match(joined[len(want):]):
                     out.append(starts[k])
                     break
                 continue  # a grade wrapped onto the next line
@@ -108,9 +116,19 @@ def heading_positions(lines: list[str], title: str) -> list[int]:
     return out
 
 
-def check_report(lines: list[str], paras: list[dict], framework: str, body_from: int = 0) -> tuple[list[str], int]:
+def front_matter_end(page_one: list[str]) -> int:
+    """The line after the front page's titles and list of grades (its last line ending in a grade): they repeat the
+    section names. An 'Executive summary' printed on the front page below them is a heading."""
+    graded = [k for k, ln in enumerate(page_one) if _LIST_GRADE.search(ln.strip())]
+    return graded[-1] + 1 if graded else len(page_one)
+
+
+def check_report(lines: list[str], paras: list[dict], framework: str, body_from: int = 0,
+                 page_starts: list[int] | None = None) -> tuple[list[str], int]:
     """Errors (one line each) and the number of paragraphs checked. Headings are looked for from line `body_from`
-    on (the front page's titles and table of grades repeat the section names)."""
+    on (the front page's titles and table of grades repeat the section names). A paragraph is looked for from the
+    start of its page (`page_starts`: the index of each page's first line) so that a summary sentence is not found
+    in the front page's title that it repeats."""
     text = _norm(" ".join(lines))
     tops = TOP.get(framework)
     if not tops:
@@ -126,6 +144,7 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
     for pos, t in marks:
         raw = " ".join(lines)[:pos]
         located.append((len(_norm(raw)), t))
+    page_at = [len(_norm(" ".join(lines[:k]))) for k in (page_starts or [0])]
     errors, checked = [], 0
     at = 0
     seen_tops: list[str] = []
@@ -136,7 +155,8 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
         probe = _norm(p["text"])[:60]
         if not probe:
             continue
-        pos = text.find(probe, at)
+        page = int(p.get("page") or 1)
+        pos = text.find(probe, max(at, page_at[min(page, len(page_at)) - 1]))
         if pos < 0:
             pos = text.find(probe)
         if pos < 0:
@@ -195,7 +215,11 @@ def main() -> int:
         paras = snap[rel]["paras"] if snap else [p.to_json() for p in segment(doc)]
         pages = clean_pages(doc)
         lines = [ln for page in pages for ln in page.text.split("\n")]
-        errors, checked = check_report(lines, paras, framework, body_from=len(pages[0].text.split("\n")))
+        starts = [0]
+        for page in pages[:-1]:
+            starts.append(starts[-1] + len(page.text.split("\n")))
+        errors, checked = check_report(lines, paras, framework, body_from=front_matter_end(pages[0].text.split("\n")),
+                                       page_starts=starts)
         totals["reports checked"] += 1
         totals["paragraphs checked"] += checked
         totals["paragraphs wrong"] += len([e for e in errors if e.startswith("para")])

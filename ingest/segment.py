@@ -212,7 +212,7 @@ def _heading_like(text: str) -> bool:
 
 
 _ENDS_GRADED = re.compile(
-    r"\b(?:outstanding|good|adequate|inadequate|requires\s+improvement(?:\s+to\s+be\s+good)?)\s*$", re.IGNORECASE)
+    r"\b(?:outstanding|good|adequate|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?)\s*$", re.IGNORECASE)
 
 
 def _graded(lines: list[Line], j: int) -> bool:
