@@ -27,6 +27,7 @@ running the segmenter: how the figures before a change were measured.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import re
 import sys
@@ -138,6 +139,15 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
     # front matter a later part repeats (the LSCB review's own recommendations) is top-level the first time only
     once = {t for t in tops if t in ONCE}
     marks = [(pos, t) for k, (pos, t) in enumerate(marks) if t not in once or all(u != t for _, u in marks[:k])]
+    # a judged section's name printed before the section as a sub-heading of the summary or of the recommendations
+    # (2015: 'Summary of findings' / 'Leadership, management and governance' / 'Social work practice') does not
+    # start the section: judged sections start at the first one printed for the last time (a table row under the
+    # heading on its page repeats it)
+    line_at = [len(" ".join(lines[:k])) for k in (page_starts or [0])]
+    page_of = {pos: bisect.bisect_right(line_at, pos) for pos, _ in marks}
+    last = {t: page_of[pos] for pos, t in marks}
+    starts = [pos for pos, t in marks if JUDGED.search(_key(t)) and last[t] == page_of[pos]]
+    marks = [(pos, t) for pos, t in marks if not (JUDGED.search(_key(t)) and starts and pos < min(starts))]
     # map heading positions to the normalised text: offsets in the joined raw text are close enough after
     # normalising each line on its own (whitespace only shrinks), so locate each heading's words again
     located = []

@@ -22,6 +22,7 @@ from ingest.segment_headings import (
     graded_statement,
     heading_flags,
     heading_level,
+    judged_headings,
     split_grade,
 )
 from ingest.segment_lines import Line, build_lines, grade_of, is_back_cover, is_contents, is_judgement_item
@@ -273,7 +274,7 @@ def segment(doc: Document) -> list[Paragraph]:
     heads = heading_flags(lines, width, text_source)
 
     b = _Builder()
-    path = SectionPath()
+    path = SectionPath(printed=judged_headings(lines, heads) if not text_source else {})
     in_table_skip = False
     in_heading = False
     current_run = 0

@@ -278,6 +278,26 @@ _JUDGED = re.compile(r"^(?:section \d{1,2}:?\s*)?(?:the )?experiences and progre
                      r"|^leadership|safeguarding children board|effectiveness of the lscb", re.IGNORECASE)
 
 
+def _title_key(text: str) -> str:
+    return re.sub(r"\s+", " ", split_grade(text)[0]).strip().rstrip(":").lower()
+
+
+def judged_headings(lines: list[Line], flags: list[bool]) -> dict[str, int]:
+    """The judged sections' headings past the front page (as SectionPath names them, lower case) and the last page
+    each is printed on."""
+    out: dict[str, int] = {}
+    for i, ln in enumerate(lines):
+        if not flags[i] or ln.page <= 1 or (i and flags[i - 1] and continues_heading(lines[i - 1], ln)):
+            continue
+        text, j = ln.text, i + 1
+        while j < len(lines) and flags[j] and continues_heading(lines[j - 1], lines[j]):
+            text, j = f"{text} {lines[j].text}", j + 1
+        key = _title_key(text)
+        if _TOP_LEVEL.match(key) and _JUDGED.search(key):
+            out[key] = ln.page
+    return out
+
+
 @dataclass
 class SectionPath:
     """The headings above the current text. Headings arriving together (no text between) form a path (its last two
@@ -289,11 +309,17 @@ class SectionPath:
     pending: list[_Heading] = field(default_factory=list)
     under_top: bool = False  # stack[0] is a framework's top-level section (PDF reports)
     tops_seen: set[str] = field(default_factory=set)
+    printed: dict[str, int] = field(default_factory=dict)  # judged sections' headings: the last page each is on
+    demoted: bool = False  # the heading just read names a judged section printed later: a sub-heading here
 
-    def _top(self, title: str) -> bool:
+    def _top(self, title: str, page: int = 0) -> bool:
         t = re.sub(r"\s+", " ", title).strip().lower()
         if _TOP_LEVEL.match(t):
             if _JUDGED.search(t):
+                if "judged" not in self.tops_seen and self.printed.get(_title_key(t), 0) > page:
+                    self.demoted = True
+                    return False  # a summary's sub-heading ('Summary of findings' / 'Leadership, management and
+                    # governance' / 'Social work practice', 2015): the section itself is printed later
                 self.tops_seen.add("judged")
             return True
         if _TOP_ONCE.match(t) and t not in self.tops_seen and "judged" not in self.tops_seen:
@@ -356,7 +382,8 @@ class SectionPath:
             return
         if not any(e[3] for e in self.stack):  # headings whose level the source does not give (PDFs)
             # a judgement section's name on the front page is its list of grades, not the section
-            tops = [k for k, e in enumerate(new) if not (e[2] <= 1 and _JUDGED.search(e[0])) and self._top(e[0])]
+            self.demoted = False
+            tops = [k for k, e in enumerate(new) if not (e[2] <= 1 and _JUDGED.search(e[0])) and self._top(e[0], e[2])]
             if tops:
                 self.stack = [new[tops[-1]]] + new[tops[-1] + 1:][-1:]
                 # a list of what to improve has no sections of its own: the heading after it is its sibling
@@ -372,6 +399,8 @@ class SectionPath:
                 else new[-2:]
         elif self.stack and self.stack[-1][3]:
             self.stack = self.stack + new  # under a heading whose level the source gave
+        elif self.stack and self.demoted:
+            self.stack = self.stack[:1] + new  # under the summary it sits in, not its sibling
         elif self.stack:
             self.stack = self.stack[:-1] + new
         else:

@@ -292,3 +292,31 @@ def test_sections_start_at_sentence_colon_and_page_top_headings():
 def test_lscb_review_is_its_own_top_level_section(pdf, number, section):
     paras = paragraphs(ROOT / "corpus" / "ofsted" / pdf)
     assert by_number(paras, number).section == section
+
+
+def _body(n: int) -> str:
+    """Two full lines of body text, different for each n (a line repeated on every page is a running header)."""
+    who = ["Social workers", "Team managers", "Personal advisers", "Family support workers", "Senior leaders"][n % 5]
+    return (f"{who} visit children regularly and know them well, and their records show\n"
+            f"purposeful direct work that helps children to understand their histories ({n}).\n")
+
+
+def test_summary_subheadings_named_like_judged_sections_stay_in_the_summary():
+    """2015 reports head the summary's findings 'Leadership, management and governance', 'Quality of practice': the
+    judged section of that name starts where it is printed last, and the summary's bullets stay in the summary. A
+    front page's list of grades printed 'Require improvement' is kept as the judgements paragraph."""
+    front = _FRONT_2016.replace("Requires improvement", "Require improvement")
+    summary = ("Summary of findings\nChildren's services in Anytown are inadequate because:\n"
+               "Leadership, management and governance\n\u25fc " + _body(1) + "Quality of practice\n\u25fc " + _body(2))
+    help_ = "The experiences and progress of children who need help and protection\n1. " + _body(3) + "2. " + _body(4)
+    more = ["".join(_body(10 * k + n) for n in range(6)) for k in range(1, 5)]  # a real report's length: a line
+    leaders = "Leadership, management and governance\n3. " + _body(5) + "4. " + _body(6)  # on 2 of 4 pages is furniture
+    paras = segment(_pdf(front, summary, help_, *more, leaders))
+    assert any(p.section == "Judgements" and "Children looked after and achieving permanence Require improvement"
+               in p.text for p in paras)
+    assert [p.section for p in paras if p.page == 2 and p.text.endswith("histories (1).")] == [
+        "Summary of findings > Leadership, management and governance"]
+    assert [p.section for p in paras if p.page == 2 and p.text.endswith("histories (2).")] == [
+        "Summary of findings > Quality of practice"]
+    assert by_number(paras, "1").section == "The experiences and progress of children who need help and protection"
+    assert by_number(paras, "3").section == "Leadership, management and governance"
