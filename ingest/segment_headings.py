@@ -60,6 +60,12 @@ def split_grade(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+def _bare_len(text: str) -> int:
+    """A heading line's length without the grade printed after it: '... help and protection Requires improvement'
+    is a short wrapped line of a heading however long its grade."""
+    return len(split_grade(text)[0])
+
+
 def _grade_follows(lines: list[Line], i: int, width: float) -> bool:
     """A 'Grade 3 (Adequate)' line right under this one (after at most one wrapped line) marks it a heading."""
     for j in range(i + 1, min(i + 3, len(lines))):
@@ -76,7 +82,7 @@ def _wrapped_end(lines: list[Line], i: int, width: float) -> int:
     while j + 1 < len(lines) and j - i < 2:
         nxt = lines[j + 1]
         if nxt.page != lines[i].page or nxt.blank_before or nxt.number or nxt.bullet \
-                or not (nxt.text[:1].islower() and len(nxt.text) < 0.72 * width and not nxt.closed):
+                or not (nxt.text[:1].islower() and _bare_len(nxt.text) < 0.72 * width and not nxt.closed):
             break
         j += 1
     return j
@@ -167,7 +173,7 @@ def _pdf_heading(lines: list[Line], i: int, width: float, prev_heading: bool) ->
         return True
     if nxt.text[:1].islower():
         # a wrapped heading goes on in lower case on a short line; a sentence goes on to the measure
-        return len(nxt.text) < 0.72 * width and not nxt.closed
+        return _bare_len(nxt.text) < 0.72 * width and not nxt.closed
     return True
 
 
@@ -222,7 +228,7 @@ def heading_flags(lines: list[Line], width: float, text_source: bool) -> list[bo
                 stated_to = top_statement(lines, i) or -1
             ln = lines[i]
             if not flags[i] and i > 0 and flags[i - 1] and ln.text[:1].islower() and not ln.number \
-                    and not ln.bullet and len(ln.text) < 0.72 * width and not ln.closed \
+                    and not ln.bullet and _bare_len(ln.text) < 0.72 * width and not ln.closed \
                     and continues_heading(lines[i - 1], ln):
                 flags[i] = True  # the lower-case second line of a wrapped heading
     return flags

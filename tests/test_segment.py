@@ -320,3 +320,14 @@ def test_summary_subheadings_named_like_judged_sections_stay_in_the_summary():
         "Summary of findings > Quality of practice"]
     assert by_number(paras, "1").section == "The experiences and progress of children who need help and protection"
     assert by_number(paras, "3").section == "Leadership, management and governance"
+
+
+def test_heading_wrapped_before_its_grade_is_a_heading():
+    """'The experiences and progress of' / 'children who need help and protection Requires improvement' (Wakefield
+    2016): the second line is long only because of its grade; the section starts there."""
+    page2 = ("Summary for children and young people\n" + _body(1) + "The experiences and progress of\n"
+             "children who need help and protection Requires improvement\nSummary\n" + _body(2))
+    paras = segment(_pdf(_FRONT_2016 + "Ofsted expects every child to receive good help and protection.\n", page2))
+    last = next(p for p in paras if p.text.endswith("histories (2)."))
+    assert (last.section, last.grade) == (
+        "The experiences and progress of children who need help and protection > Summary", "Requires improvement")
