@@ -378,10 +378,11 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                 report(Outcome(path=path, status="unchanged", report_id=o.report_id, council=o.council,
                                published=o.published, reason=f"same file as {same}"))
         if summary.count("indexed", "replaced") or summary.recovered:
-            from retrieval import lexical
+            from retrieval import lexical, vectors
 
             t = time.perf_counter()
             lexical.load(store)
+            vectors.load(store)  # the new reports' vectors read once here, not by the first question
             summary.write_seconds += time.perf_counter() - t
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -396,9 +397,10 @@ def _default_embedder():
 def delete(store: Store, report_ids: list[str]) -> None:
     for rid in report_ids:
         store.delete_report(rid)
-    from retrieval import lexical
+    from retrieval import lexical, vectors
 
     lexical.load(store)
+    vectors.load(store)
 
 
 __all__ = ["Outcome", "Summary", "index_paths", "IndexBusy", "StoreError", "delete"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.models import Evidence
-from retrieval import lexical
+from retrieval import lexical, vectors
 from retrieval.answer import Answer, extractive_answer
 from retrieval.citation import citation
 from retrieval.grades import councils_by_grade, is_grade_list
@@ -79,6 +79,7 @@ class Searcher:
         self.store = store
         self._embedder = embedder
         self._lexical: lexical.LexicalIndex | None = None
+        self._vectors: vectors.DenseMatrix | None = None
         self._reports: dict[str, dict[str, Any]] | None = None
         self._stamp: str | None = None
 
@@ -101,6 +102,7 @@ class Searcher:
         if force or stamp != self._stamp or self._reports is None:
             self._reports = {r["report_id"]: r for r in self.store.reports()}
             self._lexical = lexical.load(self.store)
+            self._vectors = vectors.load(self.store)
             self._stamp = stamp
 
     @property
@@ -156,6 +158,8 @@ class Searcher:
     # ---- ranking ---------------------------------------------------------------------------------------------------
     def _dense(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         vec = self.embedder.embed_query(text)
+        if allowed is not None and self._vectors is not None:  # exact, over the allowed rows only (retrieval/vectors.py)
+            return self._vectors.top(vec, n, allowed)
         hits = self.store.dense(PARAGRAPHS, vec, n, allowed)
         return [(pid, sim) for pid, sim, _doc, _meta in hits if pid.split(":")[0] in self.reports]
 

@@ -1,0 +1,71 @@
+"""The paragraph-vector matrix behind filtered questions (retrieval/vectors.py): the same nearest paragraphs as
+Chroma's filtered query, kept in step with ingest, and used by the searcher."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from retrieval import vectors
+from retrieval.embed import get_embedder
+from retrieval.indexer import index_paths
+from retrieval.store import PARAGRAPHS, Store
+from tests.conftest import ROOT
+
+
+def test_the_matrix_holds_every_paragraph_once(index_dir):
+    store = Store(str(index_dir))
+    m = vectors.load(store)
+    assert len(m.ids) == len(set(m.ids)) == store.count()
+    assert m.matrix.shape == (store.count(), 384)
+    norms = np.linalg.norm(np.asarray(m.matrix[:50]), axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-3)  # unit vectors, as Chroma holds them
+
+
+def test_filtered_nearest_paragraphs_match_chroma(index_dir):
+    store = Store(str(index_dir))
+    m = vectors.load(store)
+    emb = get_embedder()
+    by_council: dict[str, set[str]] = {}
+    for r in store.reports():
+        by_council.setdefault(r["council"], set()).add(r["report_id"])
+    for question in ("care leavers' accommodation", "quality of supervision of social workers"):
+        vec = emb.embed_query(question)
+        for council, reports in by_council.items():
+            ours = m.top(vec, 10, reports)
+            chroma = [(pid, sim) for pid, sim, _t, _m in store.dense(PARAGRAPHS, vec, 10, reports)]
+            assert [p for p, _ in ours] == [p for p, _ in chroma], council
+            assert np.allclose([s for _, s in ours], [s for _, s in chroma], atol=1e-4)
+            assert all(p.split(":")[0] in reports for p, _ in ours)
+
+
+def test_no_allowed_report_gives_nothing(index_dir):
+    m = vectors.load(Store(str(index_dir)))
+    assert m.top(np.ones(384, dtype=np.float32) / np.sqrt(384), 10, {"not-a-report"}) == []
+
+
+def test_ingest_keeps_the_matrix_in_step(tmp_path):
+    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+    store = Store(str(tmp_path / "idx"), create=True)
+    index_paths([str(seeds[0])], store, progress=False)
+    first = vectors.load(store)
+    assert len(first.ids) == store.count()
+    index_paths([str(seeds[1])], store, progress=False)  # ingest prepares the matrix of the new library
+    folder = next((tmp_path / "idx" / "lexical").glob("vectors-*"))
+    assert len(list(folder.glob("matrix-*.npy"))) == 1  # the old library's matrix is gone
+    second = vectors.load(store)
+    assert len(second.ids) == store.count() > len(first.ids)
+    assert set(second.runs) == {r["report_id"] for r in store.reports()}
+
+
+def test_a_copied_index_answers_council_questions_from_the_matrix(index_dir, tmp_path):
+    """The searcher's filtered dense search reads the matrix (no Chroma `where` walk), with the same answer."""
+    from retrieval.search import Searcher
+
+    copy = tmp_path / "copy"
+    shutil.copytree(index_dir, copy)
+    s = Searcher(Store(str(copy)))
+    council = s.councils()[0]
+    res = s.ask(f"what did inspectors say about care leavers in {council}?", k=5, mode="dense")
+    assert res.evidence and all(e.council == council for e in res.evidence)
+    assert s._vectors is not None and len(s._vectors.ids) == Store(str(copy)).count()
