@@ -46,6 +46,17 @@ def index_dir() -> str:
     return os.path.abspath(config.index_dir())
 
 
+def my_council() -> str | None:
+    """The user's own council as saved in the user store (set on Compare; None when never set or unreadable): the
+    pages that show a council beside its neighbours start from it."""
+    from retrieval import userstore
+
+    try:
+        return userstore.preference(userstore.open_store(index_dir()), userstore.MY_COUNCIL)
+    except userstore.UserStoreError:
+        return None
+
+
 def _server_key() -> str:
     return f"{os.environ.get('CHROMA_HOST', '')}:{os.environ.get('CHROMA_PORT', '')}"
 

@@ -30,16 +30,6 @@ def _my_council_store():
     return userstore.open_store(ui.index_dir())
 
 
-def my_council() -> str | None:
-    """The user's own council as saved in the user store (None when never set or unreadable)."""
-    from retrieval import userstore
-
-    try:
-        return userstore.preference(_my_council_store(), userstore.MY_COUNCIL)
-    except userstore.UserStoreError:
-        return None
-
-
 def _set_my_council() -> None:
     """on_change of "My council": save it, and start the comparison from it and its neighbours."""
     from retrieval import userstore
@@ -149,7 +139,7 @@ def render() -> None:
     options = _all_councils(indexed)
     if "cmp_councils" not in st.session_state:
         # the user's own council and its neighbours, or nothing: never the first two names of the alphabet
-        mine = my_council()
+        mine = ui.my_council()
         st.session_state["cmp_my_council"] = mine if mine in options else ""
         st.session_state["cmp_councils"] = default_councils(st.session_state["cmp_my_council"], indexed)
         if st.session_state["cmp_councils"]:

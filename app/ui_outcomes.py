@@ -93,6 +93,9 @@ def render() -> None:
         as_of = st.date_input("As of", value=date.today(), key="outcomes_as_of", format="YYYY-MM-DD",
                               help="Only reports published on or before this date count.")
     with c3:
+        if "outcomes_council" not in st.session_state:  # first visit: the council saved as "My council" on Compare
+            saved = ui.my_council()
+            st.session_state["outcomes_council"] = saved if saved in searcher.councils() else ""
         mine = st.selectbox("Show my council's statistical neighbours", ["", *searcher.councils()],
                             key="outcomes_council", format_func=lambda c: c or "(every council in the region)")
     with ui.friendly_errors("working out where every council stands"):

@@ -143,3 +143,17 @@ def test_profile_chart_gives_every_area_its_own_row(index_dir, monkeypatch):
     every = at.toggle(key="profile_every_area").set_value(True).run()
     _spec, rows = _chart(every)
     assert len({r["Area"] for r in rows}) > 7  # every area as printed, each its own row
+
+
+def test_outcomes_starts_from_my_council_too(compare_page, index_dir, tmp_path):
+    """The council saved as "My council" on Compare is where the Outcomes page's neighbours view starts; without
+    one it shows every council."""
+    at = compare_page()
+    at.switch_page("views/outcomes.py").run()
+    assert not at.exception and at.selectbox(key="outcomes_council").value == ""
+    userstore.set_preference(userstore.UserStore(tmp_path / "user.sqlite3"), userstore.MY_COUNCIL, "Herefordshire")
+    fresh = AppTest.from_file(MAIN, default_timeout=240)
+    fresh.run()
+    fresh.switch_page("views/outcomes.py").run()
+    assert not fresh.exception and not fresh.error, [e.value for e in fresh.exception]
+    assert fresh.selectbox(key="outcomes_council").value == "Herefordshire"
