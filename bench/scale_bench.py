@@ -69,6 +69,10 @@ def build_library(source: Path, dest: Path, factor: int, reuse: bool = False) ->
         n, base = held.reports_col.count(), factor * want.reports_col.count()
         if base <= n <= base + 5:  # (each run's ingest measurement adds a document)
             return {"reports": n, "paragraphs": held.paragraphs.count()}
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        del held
+        SharedSystemClient.clear_system_cache()  # the folder is replaced below: no client may keep the old files open
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source, dest)
