@@ -76,6 +76,7 @@ _STATED_TAIL = re.compile(r"^\s*(?:(?:is|are)\s+(?:judged\s+(?:to\s+be\s+)?)?(?:
                           re.IGNORECASE)
 
 
+_CONTENTS = re.compile(r"^(?:table of )?contents\b", re.IGNORECASE)
 _LIST_GRADE = re.compile(r"\b(?:outstanding|good|adequate|inadequate|improvement(?: to be good)?)\.?\s*$", re.IGNORECASE)
 
 
@@ -188,10 +189,11 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
                 continue
         else:
             later = [t for t in tops if _key(parts[0]).startswith(_key(t)[:40])]
-            if later and any(h >= body for h in heading_positions(lines, later[0])):
+            # (not on the front page: it states each judged section's grade and sums it up under that name)
+            if later and int(p.get("page") or 1) > 1 and any(h >= body for h in heading_positions(lines, later[0])):
                 errors.append(f"{where}: before any top-level heading, labelled '{section}'")
                 continue
-        if JUDGED.search(_key(parts[0])) and (not seen_tops or seen_tops[-1] != parts[0]):
+        if int(p.get("page") or 1) > 1 and JUDGED.search(_key(parts[0])) and (not seen_tops or seen_tops[-1] != parts[0]):
             seen_tops.append(parts[0])
     order = [next((k for k, t in enumerate(tops) if _key(s).startswith(_key(t)[:40])), None) for s in seen_tops]
     order = [o for o in order if o is not None]
@@ -224,7 +226,8 @@ def main() -> int:
             continue
         paras = snap[rel]["paras"] if snap else [p.to_json() for p in segment(doc)]
         pages = clean_pages(doc)
-        lines = [ln for page in pages for ln in page.text.split("\n")]
+        # a contents page lists the headings (some without their page numbers): not where sections start
+        lines = [ln if not _CONTENTS.match(page.text.strip()) else "" for page in pages for ln in page.text.split("\n")]
         starts = [0]
         for page in pages[:-1]:
             starts.append(starts[-1] + len(page.text.split("\n")))

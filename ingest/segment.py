@@ -238,7 +238,10 @@ def _judgement_block(lines: list[Line], width: float) -> tuple[int, int] | None:
         end = None
         for j in range(i, min(len(lines), i + 30)):
             t = lines[j].text
-            if lines[j].page > 2 or not (_graded(lines, j) or (len(t) < 0.85 * width and not t.endswith("."))):
+            # over a page break only its numbered or graded items go on (not 'Executive summary' and its text)
+            turned = lines[j].page != ln.page and not (_graded(lines, j) or re.match(r"^\d(?:\.\d)?\.?\s", t))
+            if lines[j].page > 2 or turned or \
+                    not (_graded(lines, j) or (len(t) < 0.85 * width and not t.endswith("."))):
                 break
             if _graded(lines, j):
                 end = j

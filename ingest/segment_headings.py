@@ -121,8 +121,10 @@ _STATED_TITLE = re.compile(
 
 
 def is_top_level(text: str) -> bool:
-    """One of the frameworks' top-level section titles, as printed ('What needs to improve:' with its colon)."""
-    return bool(_TOP_LEVEL.match(re.sub(r"\s+", " ", text).strip().rstrip(":?").strip()))
+    """One of the frameworks' top-level section titles, as printed ('What needs to improve:', 'Recommendations:'
+    with a colon)."""
+    t = re.sub(r"\s+", " ", text).strip().rstrip(":?").strip()
+    return bool(_TOP_LEVEL.match(t) or _TOP_ONCE.match(t))
 
 
 def top_statement(lines: list[Line], i: int) -> int | None:
@@ -152,7 +154,7 @@ def _pdf_heading(lines: list[Line], i: int, width: float, prev_heading: bool) ->
     prev = lines[i - 1] if i else None
     # a line ending in a grade (the front page's list of judgements before a page break) ends what came before
     prev_ok = prev is None or prev_heading or ln.blank_before or prev.closed or grade_of(prev.text) is not None \
-        or is_judgement_item(prev.text)
+        or is_judgement_item(prev.text) or (ln.first_on_page and is_top_level(t))  # a section starting a page
     if prev_ok and (_grade_heading(lines, i, width) or top_statement(lines, i) is not None):
         return True
     if t.endswith(":") and prev_ok and not ln.skip and (is_top_level(t) or _grade_follows(lines, i, width)):

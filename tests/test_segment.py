@@ -331,3 +331,24 @@ def test_heading_wrapped_before_its_grade_is_a_heading():
     last = next(p for p in paras if p.text.endswith("histories (2)."))
     assert (last.section, last.grade) == (
         "The experiences and progress of children who need help and protection > Summary", "Requires improvement")
+
+
+def test_front_page_grades_over_a_page_break_and_page_top_sections():
+    """The front page's list of grades may run onto page 2 (its numbered items go on) but 'Executive summary' and a
+    first sentence ending in a grade word are not part of it (Doncaster 2015); a section title at the top of a page
+    starts its section after an unfinished line (a list of inspectors' names), and 'Recommendations:' is a heading."""
+    front = _FRONT_2016.split("3. Leadership")[0]
+    page2 = ("3. Leadership, management and governance Requires improvement\nExecutive summary\n"
+             "At the time of this inspection, services to children in Anytown are inadequate\n"
+             "because help and protection remain weak, and leaders know what to improve.\n" + _body(1) +
+             "The inspection team\nTeam inspectors: Jo Bloggs, Sam Smith, Alex Jones, Chris Brown, Pat Green\n")
+    page3 = ("Information about this local authority area\nChildren living in this area\n\u25fc " + _body(2) +
+             "Recommendations:\n1. " + _body(3) + "2. " + _body(4))
+    paras = segment(_pdf(front, page2, page3))
+    block = next(p for p in paras if p.section == "Judgements" and p.text.startswith("1."))
+    assert block.text.endswith("3. Leadership, management and governance Requires improvement")
+    summary = next(p for p in paras if p.text.startswith("At the time"))
+    assert summary.section == "Executive summary" and "because help and protection remain weak" in summary.text
+    assert next(p for p in paras if p.text.endswith("(2).")).section == (
+        "Information about this local authority area > Children living in this area")
+    assert by_number(paras, "1").section == "Recommendations"
