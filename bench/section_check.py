@@ -19,6 +19,15 @@ Board" then "The effectiveness of the LSCB is good"; 2023-24 "Experiences and pr
 so a paragraph under the wrong one passed. A heading may end in a full stop after its grade (2014 reports state the
 grade as a sentence: "... help and protection" / "are good.").
 
+Where the text is read: headings from the end of the front page's list of grades (an "Executive summary" printed
+on page 1 is a heading; the titles and grades above it repeat the section names), never on a contents page; a
+heading is not one when the next line goes on with its sentence in lower case; a judged section's name printed
+before the section itself (a sub-heading of a 2015 summary or of the recommendations, or a table row on the
+heading's page) does not start it. A paragraph is looked for from its own page and after the one before it (a
+summary's first sentence repeats the front page's title; a heading kept as text repeats the next paragraph's first
+words). Front-page paragraphs sum up each judged section under its name: they are not held to rule 1's "before the
+first heading" part nor to the order rule.
+
     .venv/bin/python bench/section_check.py [--corpus DIR] [--show N] [--snapshot FILE]
 
 --snapshot reads paragraphs from a JSON file ({"ofsted/x/y.pdf": {"paras": [paragraph JSON ...]}}) instead of
@@ -95,7 +104,9 @@ def _key(text: str) -> str:
 
 def heading_positions(lines: list[str], title: str) -> list[int]:
     """Character offsets (in the text of `lines` joined by spaces) where `title` is printed as a heading: from a line
-    start, possibly wrapped over up to three lines, with nothing after it on its last line but a grade."""
+    start, possibly wrapped over up to three lines, with nothing after it on its last line but a grade, and the next
+    line not going on with the sentence ('The local safeguarding children board requires improvement' / 'because:',
+    '... help and protection are' / 'inadequate. Serious concerns ...' are summaries' sentences)."""
     want = _key(title)
     out, offset = [], 0
     starts = []
@@ -109,7 +120,9 @@ def heading_positions(lines: list[str], title: str) -> list[int]:
         for j in range(k, min(k + 4, len(lines))):
             joined = _key(f"{joined} {lines[j]}")
             if joined.startswith(want):
-                if _GRADE_TAIL.match(joined[len(want):]) or _STATED_TAIL.match(joined[len(want):]):
+                goes_on = j + 1 < len(lines) and lines[j + 1].strip()[:1].islower() and \
+                    not _GRADE_TAIL.match(lines[j + 1].strip().rstrip("."))  # the sentence goes on (not a grade)
+                if (_GRADE_TAIL.match(joined[len(want):]) or _STATED_TAIL.match(joined[len(want):])) and not goes_on:
                     out.append(starts[k])
                     break
                 continue  # a grade wrapped onto the next line
@@ -172,7 +185,7 @@ def check_report(lines: list[str], paras: list[dict], framework: str, body_from:
             pos = text.find(probe)
         if pos < 0:
             continue  # not located (text joined across a page differently): not judged
-        at = pos
+        at = pos + 1  # the next paragraph starts after this one (a heading kept as text repeats its words)
         checked += 1
         where = f"para {p.get('paragraph') or '-'} p{p.get('page')}"
         parts = [x.strip() for x in section.split(" > ")]

@@ -326,6 +326,8 @@ def segment(doc: Document) -> list[Paragraph]:
         else:
             text = ln.text
         g = grade_of(ln.text) if not ln.number and not ln.bullet else None
+        if g is None and in_heading and i and lines[i - 1].text.endswith(":") and ln.text.endswith("."):
+            g = grade_of(ln.text[:-1])  # '... children in care and care leavers:' / 'requires improvement to be good.'
 
         if not text_source and JUDGEMENT_TABLE.match(ln.text):
             in_table_skip = ln.page == 1  # the front page's table of grades; elsewhere only its header row

@@ -352,3 +352,14 @@ def test_front_page_grades_over_a_page_break_and_page_top_sections():
     assert next(p for p in paras if p.text.endswith("(2).")).section == (
         "Information about this local authority area > Children living in this area")
     assert by_number(paras, "1").section == "Recommendations"
+
+
+def test_grade_with_a_full_stop_under_a_colon_heading():
+    """'The experiences and progress of children in care and care leavers:' / 'requires improvement to be good.'
+    (Medway, Reading 2019): the second line is the heading's grade, not a paragraph."""
+    page2 = ("The experiences and progress of children in care and care leavers:\nrequires improvement to be good.\n"
+             "1. " + _body(1) + "2. " + _body(2))
+    paras = segment(_pdf(_FRONT_2016 + "Ofsted expects every child to receive good help and protection.\n", page2))
+    assert (by_number(paras, "1").section, by_number(paras, "1").grade) == (
+        "The experiences and progress of children in care and care leavers", "Requires improvement to be good")
+    assert not any(p.text == "requires improvement to be good." for p in paras)
