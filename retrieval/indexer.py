@@ -382,7 +382,8 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
 
             t = time.perf_counter()
             lexical.load(store)
-            vectors.load(store)  # the new reports' vectors read once here, not by the first question
+            vectors.load_or_none(store)  # the new reports' vectors read once here, not by the first question
+            vectors.load_or_none(store, "recommendations")
             summary.write_seconds += time.perf_counter() - t
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -400,7 +401,8 @@ def delete(store: Store, report_ids: list[str]) -> None:
     from retrieval import lexical, vectors
 
     lexical.load(store)
-    vectors.load(store)
+    vectors.load_or_none(store)
+    vectors.load_or_none(store, "recommendations")
 
 
 __all__ = ["Outcome", "Summary", "index_paths", "IndexBusy", "StoreError", "delete"]

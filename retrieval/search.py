@@ -80,6 +80,9 @@ class Searcher:
         self._embedder = embedder
         self._lexical: lexical.LexicalIndex | None = None
         self._vectors: vectors.DenseMatrix | None = None
+        self._rec_vectors: vectors.DenseMatrix | None = None
+        self._latest: set[str] | None = None
+        self._marker: tuple | None = None
         self._reports: dict[str, dict[str, Any]] | None = None
         self._stamp: str | None = None
 
@@ -98,12 +101,20 @@ class Searcher:
         self.embedder.embed_query("warm up")
 
     def refresh(self, force: bool = False) -> None:
+        """Follow another process's ingest. The stamp lists every report id (milliseconds at 10x the library, on every
+        question), so it is read only when the index folder's files have been written since the last look."""
+        marker = self.store.write_marker()
+        if not force and self._reports is not None and marker is not None and marker == self._marker:
+            return
         stamp = self.store.stamp()
         if force or stamp != self._stamp or self._reports is None:
             self._reports = {r["report_id"]: r for r in self.store.reports()}
             self._lexical = lexical.load(self.store)
-            self._vectors = vectors.load(self.store)
-            self._stamp = stamp
+            self._vectors = vectors.load_or_none(self.store)
+            self._rec_vectors = vectors.load_or_none(self.store, RECOMMENDATIONS)
+            self._latest = None
+            self._stamp = stamp if self._vectors is not None and self._rec_vectors is not None else None
+        self._marker = marker if self._stamp is not None else None
 
     @property
     def reports(self) -> dict[str, dict[str, Any]]:
@@ -252,7 +263,13 @@ class Searcher:
         if allowed is not None and not allowed:
             return []
         vec = self.embedder.embed_query(text)
-        hits = self.store.dense(RECOMMENDATIONS, vec, n, allowed)
+        if allowed is not None and self._rec_vectors is not None:
+            near = self._rec_vectors.top(vec, n, allowed)
+            got = self.store.recs.get(ids=[pid for pid, _ in near], include=["metadatas"])
+            meta_of = dict(zip(got["ids"], got["metadatas"]))
+            hits = [(pid, sim, meta_of[pid]["text"], meta_of[pid]) for pid, sim in near if pid in meta_of]
+        else:
+            hits = self.store.dense(RECOMMENDATIONS, vec, n, allowed)
         return [recommendation_json(meta, doc, self.reports.get(meta["report_id"]), sim)
                 for _pid, sim, doc, meta in hits if sim >= min_similarity and meta["report_id"] in self.reports]
 
@@ -316,7 +333,7 @@ class Searcher:
             raise
         except Exception as e:
             if self.store.server or "chroma" in type(e).__module__.lower():
-                self._stamp = None
+                self._stamp = self._marker = None
                 raise self.store.lost(e) from None
             raise
 
@@ -406,14 +423,17 @@ class Searcher:
     # ---- what an answer shows first -------------------------------------------------------------------------------
     def latest_reports(self) -> set[str]:
         """Each council's latest Ofsted report (inspection or visit) and latest council report: its current
-        position. Anything else is an earlier report, shown as such."""
+        position. Anything else is an earlier report, shown as such. (Worked out once per state of the library.)"""
+        if self._latest is not None:
+            return self._latest
         best: dict[tuple[str, bool], dict[str, Any]] = {}
         for r in self.reports.values():
             key = (r.get("council") or "", r.get("kind") == "council_report")
             cur = best.get(key)
             if cur is None or (r.get("published") or "") > (cur.get("published") or ""):
                 best[key] = r
-        return {r["report_id"] for r in best.values()}
+        self._latest = {r["report_id"] for r in best.values()}
+        return self._latest
 
     def _evidence_for(self, q: Query, text: str, f: Filters, k: int, mode: str) -> list[Evidence]:
         """The evidence cards of a question, in the order an officer should read them: paragraphs of the stance

@@ -12,6 +12,7 @@ time. The collections carry a layout number; an index written in an older layout
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -295,6 +296,20 @@ class Store:
                                 metadatas=[_clean_meta({"sha256": r.sha256, "source_key": source_key,
                                                         "council": r.council, "published": r.published})])
         self.meta.delete(ids=[f"pending:{r.id}"])
+
+    def write_marker(self) -> tuple | None:
+        """Size and modification time of the local index's database files: changes whenever anything is written,
+        so a reader can skip working out the stamp while it is unchanged (None for a server: ask the stamp)."""
+        if self.server:
+            return None
+        out = []
+        for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
+            try:
+                st = os.stat(os.path.join(self.index_dir, name))
+                out.append((name, st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((name, None, None))
+        return tuple(out)
 
     def stamp(self) -> str:
         """A cheap fingerprint of which reports are complete: the lexical cache is valid while it is unchanged."""

@@ -1,4 +1,5 @@
-"""The library's paragraph vectors as one memory-mapped matrix, for exact nearest paragraphs inside a filter.
+"""The library's paragraph (and recommendation) vectors as memory-mapped matrices, for exact nearest neighbours
+inside a filter.
 
 A question limited to some councils or years asked Chroma for its nearest paragraphs with a `where` filter on report
 ids, which Chroma answers by walking the filtered rows: 170 ms a query at 10x the shared corpus, and most of a
@@ -46,13 +47,19 @@ class DenseMatrix:
         return [(self.ids[rows[i]], float(sims[i])) for i in best]
 
 
-def _folder(store) -> Path:
+def _collection(store, collection: str):
+    from retrieval.store import PARAGRAPHS
+
+    return store.paragraphs if collection == PARAGRAPHS else store.recs
+
+
+def _folder(store, collection: str) -> Path:
     from retrieval import lexical
 
-    return lexical.cache_dir(store) / f"vectors-{store.paragraphs.id}"
+    return lexical.cache_dir(store) / f"vectors-{_collection(store, collection).id}"
 
 
-def _read_reports(store, report_ids: list[str], folder: Path) -> None:
+def _read_reports(col, report_ids: list[str], folder: Path) -> None:
     """Each missing report's (ids, vectors) from Chroma into <report id>.npz: one filtered read per report when a
     few are missing (an ingest), a paged read of the whole collection when many are (a first start on a big
     library)."""
@@ -61,13 +68,13 @@ def _read_reports(store, report_ids: list[str], folder: Path) -> None:
     got: dict[str, tuple[list[str], list]] = {}
     if len(report_ids) <= 50:
         for rid in report_ids:
-            res = store.paragraphs.get(where=report_filter([rid]), include=["embeddings"])
+            res = col.get(where=report_filter([rid]), include=["embeddings"])
             got[rid] = (list(res["ids"]), list(res["embeddings"]))
     else:
         wanted = set(report_ids)
         offset = 0
         while True:
-            res = store.paragraphs.get(include=["embeddings"], limit=_PAGE, offset=offset)
+            res = col.get(include=["embeddings"], limit=_PAGE, offset=offset)
             if not res["ids"]:
                 break
             for pid, vec in zip(res["ids"], res["embeddings"]):
@@ -86,11 +93,11 @@ def _read_reports(store, report_ids: list[str], folder: Path) -> None:
         os.replace(tmp, folder / f"{rid}.npz")
 
 
-def load(store) -> DenseMatrix:
-    """The matrix matching the store's current reports: mapped from disk, or assembled (reading from Chroma only the
-    reports not seen before) and saved."""
+def load(store, collection: str = "paragraphs") -> DenseMatrix:
+    """The matrix of a collection (paragraphs, or recommendations) matching the store's current reports: mapped from
+    disk, or assembled (reading from Chroma only the reports not seen before) and saved."""
     with _lock:
-        folder = _folder(store)
+        folder = _folder(store, collection)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = store.stamp()
         saved, index = folder / f"matrix-{stamp}.npy", folder / f"matrix-{stamp}.json"
@@ -104,7 +111,7 @@ def load(store) -> DenseMatrix:
         reports = {r["report_id"]: r for r in store.reports()}
         missing = [rid for rid in reports if not (folder / f"{rid}.npz").exists()]
         if missing:
-            _read_reports(store, missing, folder)
+            _read_reports(_collection(store, collection), missing, folder)
         ids: list[str] = []
         runs: dict[str, tuple[int, int]] = {}
         blocks: list[np.ndarray] = []
@@ -131,7 +138,17 @@ def load(store) -> DenseMatrix:
         for f in folder.glob("*.npz"):
             if f.stem not in reports:
                 f.unlink(missing_ok=True)
+        current = {f"vectors-{store.paragraphs.id}", f"vectors-{store.recs.id}"}
         for other in folder.parent.glob("vectors-*"):
-            if other != folder:
+            if other.name not in current:  # a collection since rebuilt
                 shutil.rmtree(other, ignore_errors=True)
         return DenseMatrix(ids, runs, np.load(saved, mmap_mode="r"))
+
+
+def load_or_none(store, collection: str = "paragraphs") -> DenseMatrix | None:
+    """`load`, or None when the vectors cannot be read now (another process writing the same local index can make
+    Chroma's reads fail for a moment): the searcher then asks Chroma itself, and the next refresh tries again."""
+    try:
+        return load(store, collection)
+    except Exception:  # noqa: BLE001 - an accelerator: any failure means "use Chroma's own query"
+        return None
