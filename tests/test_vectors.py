@@ -69,3 +69,27 @@ def test_a_copied_index_answers_council_questions_from_the_matrix(index_dir, tmp
     res = s.ask(f"what did inspectors say about care leavers in {council}?", k=5, mode="dense")
     assert res.evidence and all(e.council == council for e in res.evidence)
     assert s._vectors is not None and len(s._vectors.ids) == Store(str(copy)).count()
+
+
+def test_a_running_searcher_follows_another_process_ingest(tmp_path):
+    """The searcher skips re-reading the report list while the index files are untouched, and still sees a report
+    another process adds (and its vectors, for a question limited to that report's council)."""
+    from retrieval.search import Searcher
+    from tests.conftest import run_cli
+
+    seeds = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
+    idx = tmp_path / "idx"
+    run_cli("ingest", str(seeds[0]), "--index", str(idx), "-q", check=True, process=True)
+    s = Searcher(Store(str(idx)))
+    s.ask("care leavers", k=3)
+    before = set(s.reports)
+    marker = s._marker
+    s.ask("supervision", k=3)
+    assert s._marker == marker and set(s.reports) == before  # nothing written: nothing re-read
+    run_cli("ingest", str(seeds[1]), "--index", str(idx), "-q", check=True, process=True)
+    res = s.ask("care leavers", k=3)
+    added = set(s.reports) - before
+    assert len(added) == 1 and s._marker != marker
+    council = s.reports[next(iter(added))]["council"]
+    got = s.ask(f"care leavers in {council}", k=3, mode="dense").evidence
+    assert res.evidence and got and all(e.council == council for e in got)
