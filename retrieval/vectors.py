@@ -84,12 +84,14 @@ def _read_reports(col, report_ids: list[str], folder: Path) -> None:
                     ids.append(pid)
                     vecs.append(vec)
             offset += len(res["ids"])
-    for rid, (ids, vecs) in got.items():
+    for rid in report_ids:  # a report with no rows here (no recommendations) is written empty: read once, not again
+        ids, vecs = got.get(rid, ([], []))
         order = sorted(range(len(ids)), key=ids.__getitem__)
         tmp = folder / f".{rid}.{os.getpid()}.npz"
         with open(tmp, "wb") as fh:
-            np.savez(fh, ids=np.array([ids[i] for i in order]),
-                     vectors=np.asarray([vecs[i] for i in order], dtype=np.float32).reshape(len(ids), -1))
+            np.savez(fh, ids=np.array([ids[i] for i in order], dtype=str),
+                     vectors=np.asarray([vecs[i] for i in order], dtype=np.float32).reshape(len(ids), -1)
+                     if ids else np.zeros((0, 0), dtype=np.float32))
         os.replace(tmp, folder / f"{rid}.npz")
 
 

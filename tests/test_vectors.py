@@ -93,3 +93,21 @@ def test_a_running_searcher_follows_another_process_ingest(tmp_path):
     council = s.reports[next(iter(added))]["council"]
     got = s.ask(f"care leavers in {council}", k=3, mode="dense").evidence
     assert res.evidence and got and all(e.council == council for e in got)
+
+
+def test_reports_without_recommendations_are_read_once(index_dir, tmp_path):
+    """A report with no recommendations (two in the shared corpus) has no rows in that collection: it is kept as an
+    empty entry, so the matrix loads whole instead of failing, and being retried, on every question."""
+    from retrieval.store import report_filter
+
+    copy = tmp_path / "copy"
+    shutil.copytree(index_dir, copy)
+    store = Store(str(copy))
+    bare = store.reports()[0]["report_id"]
+    store.recs.delete(where=report_filter([bare]))
+    shutil.rmtree(copy / "lexical" / f"vectors-{store.recs.id}", ignore_errors=True)  # read afresh from Chroma
+    recs = vectors.load(store, "recommendations")
+    assert bare not in recs.runs and len(recs.runs) == len(store.reports()) - 1
+    folder = copy / "lexical" / f"vectors-{store.recs.id}"
+    assert {f.stem for f in folder.glob("*.npz")} == {r["report_id"] for r in store.reports()}
+    assert vectors.load_or_none(store, "recommendations") is not None
