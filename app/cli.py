@@ -554,15 +554,16 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
 @click.option("--host", default="127.0.0.1", show_default=True)
 def app(index_dir: str | None, port: int, host: str) -> None:
     """Start the Streamlit app on the index."""
-    import subprocess
-
     script = Path(__file__).with_name("main.py")
     env = dict(os.environ)
     env["INSPECTIONS_INDEX"] = os.path.abspath(config.index_dir(index_dir))
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", host, "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     click.echo(f"Starting the app on http://{host}:{port} (index {env['INSPECTIONS_INDEX']})")
-    raise SystemExit(subprocess.call(cmd, env=env))
+    sys.stdout.flush()
+    # the server replaces this process rather than running as its child: whoever stops `inspections app` (Ctrl-C, a
+    # service manager, a bench's terminate()) stops the server itself, and no orphaned server keeps the port
+    os.execve(sys.executable, cmd, env)
 
 
 def main() -> None:
