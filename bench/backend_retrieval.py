@@ -58,16 +58,20 @@ def revector(index: Path, backend: str) -> float:
     store = Store(str(index))
     emb = Embedder(backend=backend)
     spent = 0.0
-    for col, text_of in ((store.paragraphs, lambda d, m: embed_text(m.get("section") or "", d)),
-                         (store.recs, lambda d, m: d)):
-        ids, docs, metas = _read_all(col)
-        texts = [text_of(d or "", m or {}) for d, m in zip(docs, metas)]
+    # the store keeps each row's text in its metadata ("text"), not as Chroma's document
+    for col, text_of in ((store.paragraphs, lambda m: embed_text(m.get("section") or "", m["text"])),
+                         (store.recs, lambda m: m["text"])):
+        ids, _docs, metas = _read_all(col)
+        texts = [text_of(m) for m in metas]
         step = 2000
         for i in tqdm(range(0, len(ids), step), desc=f"{backend}: {col.name}", unit="batch", file=sys.stderr):
             t = time.perf_counter()
             vecs = emb.embed(texts[i:i + step])
             spent += time.perf_counter() - t
             col.update(ids=ids[i:i + step], embeddings=[v.tolist() for v in vecs])
+    # the vector matrices copied with the index hold the source's vectors: read afresh from the updated collections
+    for folder in (index / "lexical").glob("vectors-*"):
+        shutil.rmtree(folder)
     return spent
 
 
