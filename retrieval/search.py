@@ -265,7 +265,8 @@ class Searcher:
         vec = self.embedder.embed_query(text)
         if allowed is not None and self._rec_vectors is not None:
             near = self._rec_vectors.top(vec, n, allowed)
-            got = self.store.recs.get(ids=[pid for pid, _ in near], include=["metadatas"])
+            got = self.store.recs.get(ids=[pid for pid, _ in near], include=["metadatas"]) if near else \
+                {"ids": [], "metadatas": []}  # (Chroma refuses a get of no ids)
             meta_of = dict(zip(got["ids"], got["metadatas"]))
             hits = [(pid, sim, meta_of[pid]["text"], meta_of[pid]) for pid, sim in near if pid in meta_of]
         else:
