@@ -169,8 +169,8 @@ class Searcher:
     # ---- ranking ---------------------------------------------------------------------------------------------------
     def _dense(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         vec = self.embedder.embed_query(text)
-        if allowed is not None and self._vectors is not None:  # exact, over the allowed rows only (retrieval/vectors.py)
-            return self._vectors.top(vec, n, allowed)
+        if vectors.exact_for(self._vectors, allowed):  # exact, over the allowed rows only (retrieval/vectors.py)
+            return [(pid, sim) for pid, sim in self._vectors.top(vec, n, allowed) if pid.split(":")[0] in self.reports]
         hits = self.store.dense(PARAGRAPHS, vec, n, allowed)
         return [(pid, sim) for pid, sim, _doc, _meta in hits if pid.split(":")[0] in self.reports]
 
@@ -263,7 +263,7 @@ class Searcher:
         if allowed is not None and not allowed:
             return []
         vec = self.embedder.embed_query(text)
-        if allowed is not None and self._rec_vectors is not None:
+        if vectors.exact_for(self._rec_vectors, allowed):
             near = self._rec_vectors.top(vec, n, allowed)
             got = self.store.recs.get(ids=[pid for pid, _ in near], include=["metadatas"]) if near else \
                 {"ids": [], "metadatas": []}  # (Chroma refuses a get of no ids)

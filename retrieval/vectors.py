@@ -24,6 +24,15 @@ import numpy as np
 
 _lock = threading.Lock()
 _PAGE = 5000  # rows per Chroma read when many reports are missing
+# Up to this many rows an unfiltered question is answered from the matrix too: exact, and faster than a first query
+# of Chroma's HNSW index, which a one-off command pays in full (190 ms to load it for the shared corpus's 36,000
+# paragraphs; a full scan of them is a few milliseconds). Above it, a long-running app's HNSW index is the faster.
+EXACT_ROWS = 150_000
+
+
+def exact_for(matrix: "DenseMatrix | None", allowed) -> bool:
+    """Whether a question over these reports (None: all) is answered from the matrix."""
+    return matrix is not None and (allowed is not None or len(matrix.ids) <= EXACT_ROWS)
 
 
 class DenseMatrix:
@@ -34,13 +43,17 @@ class DenseMatrix:
         self.runs = runs  # report id -> (first row, end row)
         self.matrix = matrix
 
-    def top(self, vector: np.ndarray, n: int, allowed_reports) -> list[tuple[str, float]]:
-        """The n paragraphs of the allowed reports most similar to a unit query vector: (id, cosine), best first."""
-        spans = sorted(self.runs[r] for r in allowed_reports if r in self.runs)
-        if not spans or n <= 0:
+    def top(self, vector: np.ndarray, n: int, allowed_reports=None) -> list[tuple[str, float]]:
+        """The n rows of the allowed reports (all when None) most similar to a unit query vector: (id, cosine), best
+        first."""
+        if allowed_reports is None:
+            rows = np.arange(len(self.ids))
+        else:
+            spans = sorted(self.runs[r] for r in allowed_reports if r in self.runs)
+            rows = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
+        if not len(rows) or n <= 0:
             return []
-        rows = np.concatenate([np.arange(a, b) for a, b in spans])
-        sims = self.matrix[rows] @ np.asarray(vector, dtype=np.float32)
+        sims = (self.matrix if allowed_reports is None else self.matrix[rows]) @ np.asarray(vector, dtype=np.float32)
         n = min(n, len(rows))
         best = np.argpartition(-sims, n - 1)[:n]
         best = best[np.argsort(-sims[best], kind="stable")]

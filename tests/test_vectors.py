@@ -111,3 +111,15 @@ def test_reports_without_recommendations_are_read_once(index_dir, tmp_path):
     folder = copy / "lexical" / f"vectors-{store.recs.id}"
     assert {f.stem for f in folder.glob("*.npz")} == {r["report_id"] for r in store.reports()}
     assert vectors.load_or_none(store, "recommendations") is not None
+
+
+def test_an_unfiltered_question_on_a_small_library_is_exact(index_dir):
+    """Below EXACT_ROWS every question reads the matrix (a one-off command skips loading Chroma's HNSW index), and
+    the rows it returns are the exact nearest ones."""
+    store = Store(str(index_dir))
+    m = vectors.load(store)
+    assert vectors.exact_for(m, None) and vectors.exact_for(m, {"x"}) and not vectors.exact_for(None, None)
+    vec = get_embedder().embed_query("children missing from home and return interviews")
+    got = m.top(vec, 10)
+    sims = np.asarray(m.matrix) @ vec
+    assert [p for p, _ in got] == [m.ids[i] for i in np.argsort(-sims, kind="stable")[:10]]
