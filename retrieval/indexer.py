@@ -382,8 +382,7 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
 
             t = time.perf_counter()
             lexical.load(store)
-            vectors.load_or_none(store)  # the new reports' vectors read once here, not by the first question
-            vectors.load_or_none(store, "recommendations")
+            vectors.load_library(store)  # the new reports' vectors read once here, not by the first question
             summary.write_seconds += time.perf_counter() - t
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -401,8 +400,7 @@ def delete(store: Store, report_ids: list[str]) -> None:
     from retrieval import lexical, vectors
 
     lexical.load(store)
-    vectors.load_or_none(store)
-    vectors.load_or_none(store, "recommendations")
+    vectors.load_library(store)
 
 
 __all__ = ["Outcome", "Summary", "index_paths", "IndexBusy", "StoreError", "delete"]

@@ -110,8 +110,7 @@ class Searcher:
         if force or stamp != self._stamp or self._reports is None:
             self._reports = {r["report_id"]: r for r in self.store.reports()}
             self._lexical = lexical.load(self.store)
-            self._vectors = vectors.load_or_none(self.store)
-            self._rec_vectors = vectors.load_or_none(self.store, RECOMMENDATIONS)
+            self._vectors, self._rec_vectors = vectors.load_library(self.store)
             self._latest = None
             self._stamp = stamp if self._vectors is not None and self._rec_vectors is not None else None
         self._marker = marker if self._stamp is not None else None
@@ -170,9 +169,10 @@ class Searcher:
     def _dense(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         vec = self.embedder.embed_query(text)
         if vectors.exact_for(self._vectors, allowed):  # exact, over the allowed rows only (retrieval/vectors.py)
-            return [(pid, sim) for pid, sim in self._vectors.top(vec, n, allowed) if pid.split(":")[0] in self.reports]
-        hits = self.store.dense(PARAGRAPHS, vec, n, allowed)
-        return [(pid, sim) for pid, sim, _doc, _meta in hits if pid.split(":")[0] in self.reports]
+            hits = self._vectors.top(vec, n, allowed)
+        else:
+            hits = [(pid, sim) for pid, sim, _doc, _meta in self.store.dense(PARAGRAPHS, vec, n, allowed)]
+        return [(pid, sim) for pid, sim in hits if pid.split(":")[0] in self.reports]
 
     def _bm25(self, text: str, n: int, allowed: set[str] | None) -> list[tuple[str, float]]:
         assert self._lexical is not None

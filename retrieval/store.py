@@ -199,11 +199,15 @@ class Store:
     def count(self) -> int:
         return self.paragraphs.count()
 
+    def collection(self, name: str):
+        """The Chroma collection of searchable rows by name: PARAGRAPHS or RECOMMENDATIONS."""
+        return self.paragraphs if name == PARAGRAPHS else self.recs
+
     def dense(self, collection: str, vector: np.ndarray, n: int,
               report_ids: Iterable[str] | None = None) -> list[tuple[str, float, str, dict]]:
         """Nearest records to a query vector among the given reports' (all when None): (id, cosine similarity,
         text, metadata)."""
-        col = self.paragraphs if collection == PARAGRAPHS else self.recs
+        col = self.collection(collection)
         where = report_filter(report_ids)
         if where == _NOTHING:
             return []

@@ -5,11 +5,10 @@ A question limited to some councils or years asked Chroma for its nearest paragr
 ids, which Chroma answers by walking the filtered rows: 170 ms a query at 10x the shared corpus, and most of a
 question's time (ask p95 10x its 1x figure). The filtered rows are few (a council holds a few hundred paragraphs), so
 their exact cosine is a slice of this matrix and one matrix product: milliseconds at any library size. Unfiltered
-questions still use Chroma's HNSW index.
+questions use it too up to EXACT_ROWS rows, and Chroma's HNSW index above that.
 
 Kept in step with the store as the BM25 index is (retrieval/lexical.py): each report's vectors are read from Chroma
-once and kept as `<report id>.npz` in a folder named by the paragraphs collection (a rebuilt collection starts a new
-folder), and the whole library's matrix is saved under the store's stamp as one .npy file that start-up maps rather
+once and kept as `<report id>.npz` in a folder named by its collection (a rebuilt collection starts a new folder), and the whole library's matrix is saved under the store's stamp as one .npy file that start-up maps rather
 than reads, so a process touches only the rows its questions ask for.
 """
 from __future__ import annotations
@@ -36,7 +35,7 @@ def exact_for(matrix: "DenseMatrix | None", allowed) -> bool:
 
 
 class DenseMatrix:
-    """Unit vectors of every paragraph, rows grouped by report."""
+    """Unit vectors of every row of one collection (paragraphs or recommendations), rows grouped by report."""
 
     def __init__(self, ids: list[str], runs: dict[str, tuple[int, int]], matrix: np.ndarray):
         self.ids = ids
@@ -60,16 +59,10 @@ class DenseMatrix:
         return [(self.ids[rows[i]], float(sims[i])) for i in best]
 
 
-def _collection(store, collection: str):
-    from retrieval.store import PARAGRAPHS
-
-    return store.paragraphs if collection == PARAGRAPHS else store.recs
-
-
 def _folder(store, collection: str) -> Path:
     from retrieval import lexical
 
-    return lexical.cache_dir(store) / f"vectors-{_collection(store, collection).id}"
+    return lexical.cache_dir(store) / f"vectors-{store.collection(collection).id}"
 
 
 def _read_reports(col, report_ids: list[str], folder: Path) -> None:
@@ -126,7 +119,7 @@ def load(store, collection: str = "paragraphs") -> DenseMatrix:
         reports = {r["report_id"]: r for r in store.reports()}
         missing = [rid for rid in reports if not (folder / f"{rid}.npz").exists()]
         if missing:
-            _read_reports(_collection(store, collection), missing, folder)
+            _read_reports(store.collection(collection), missing, folder)
         ids: list[str] = []
         runs: dict[str, tuple[int, int]] = {}
         blocks: list[np.ndarray] = []
@@ -167,3 +160,8 @@ def load_or_none(store, collection: str = "paragraphs") -> DenseMatrix | None:
         return load(store, collection)
     except Exception:  # noqa: BLE001 - an accelerator: any failure means "use Chroma's own query"
         return None
+
+
+def load_library(store) -> tuple[DenseMatrix | None, DenseMatrix | None]:
+    """Both matrices a search needs (paragraphs, recommendations), each None when it cannot be read now."""
+    return load_or_none(store, "paragraphs"), load_or_none(store, "recommendations")

@@ -30,13 +30,29 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
 
 
+def wait_for_health(url: str, proc: subprocess.Popen, timeout: float = 90) -> bool:
+    """Whether the Streamlit server at url answers its health check before `proc` ends or the time runs out."""
+    import time
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return True
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            return False
+        time.sleep(0.5)
+
+
 @contextlib.contextmanager
 def serve_app(index_dir: Path, log: Path, **env_extra: str) -> Iterator[str]:
     """The real Streamlit app on a free 127.0.0.1 port, over `index_dir`: yields its URL once /_stcore/health
     answers, and stops it afterwards (and with the test process, however that ends)."""
     import socket
-    import time
-    import urllib.request
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,17 +67,8 @@ def serve_app(index_dir: Path, log: Path, **env_extra: str) -> Iterator[str]:
                                 preexec_fn=die_with_parent)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.5)
+        if not wait_for_health(url, proc):
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
         yield url
     finally:
         proc.terminate()

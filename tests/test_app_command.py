@@ -6,9 +6,8 @@ import os
 import socket
 import subprocess
 import time
-import urllib.request
 
-from conftest import ROOT, die_with_parent
+from conftest import ROOT, die_with_parent, wait_for_health
 
 
 def _free_port() -> int:
@@ -31,16 +30,7 @@ def test_terminating_inspections_app_stops_the_server(index_dir):
                              "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, "the app did not start"
-            time.sleep(0.5)
+        assert wait_for_health(f"http://127.0.0.1:{port}", proc), "the app did not start"
         proc.terminate()
         proc.wait(timeout=20)
         deadline = time.time() + 10
