@@ -541,7 +541,7 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
         for o in res.unreadable:
             click.echo(f"UNREADABLE  {o.path}: {o.reason}")
         for pub, read in res.date_mismatches:
-            click.echo(f"DATE  {pub.describe()}: the report reads as published {read}")
+            click.echo(f"DATE  {pub.describe()}: the file reads as published {read}; indexed under the listed date")
         for o in res.added:
             click.echo(f"added  {o.council} {o.published or '?'}  {o.paragraphs} paragraphs  ({o.report_id})")
         click.echo(res.line())

@@ -17,8 +17,9 @@ Polite and restartable: one request at a time, at most a few a second, a User-Ag
 exponential backoff on 429/5xx and dropped connections (a Retry-After is honoured). Files are written to
 "<id>.pdf.part" and renamed when whole, so an interrupted run (Ctrl-C, a dropped connection) carries on from where it
 stopped and nothing finished is downloaded twice. manifest.json in the download folder records every file fetched,
-keyed by Ofsted's file id, with the date Ofsted lists it under (`listed`), so the date ingest reads from the report
-can be checked against it. An HTML page served in place of a PDF (a sign-in or error page) is recorded and
+keyed by Ofsted's file id, with the date Ofsted lists it under (`listed`). That date is the report's publication
+date in the index: it is the date officers cite, most ILACS reports do not print one, and a PDF Ofsted re-issued
+after publication carries a later date of its own (the date the file gave is kept as `published_read`). An HTML page served in place of a PDF (a sign-in or error page) is recorded and
 reported, never indexed.
 """
 from __future__ import annotations
@@ -97,7 +98,7 @@ class FetchResult:
     not_pdf: list[tuple[Publication, str]] = field(default_factory=list)  # served something else than a PDF
     failed: list[tuple[Publication, str]] = field(default_factory=list)  # could not be downloaded (retry later)
     outcomes: list[Any] = field(default_factory=list)  # the indexer's Outcome for each file it was given
-    date_mismatches: list[tuple[Publication, str]] = field(default_factory=list)  # (publication, date read)
+    date_mismatches: list[tuple[Publication, str]] = field(default_factory=list)  # (publication, the file's date)
     notes: list[str] = field(default_factory=list)  # site oddities that did not stop the run
 
     @property
@@ -565,7 +566,7 @@ def fetch(store, councils: list[str] | None = None, kinds: str | Iterable[str] =
             todo[str(path.resolve())] = p
         elif entry.get("report_id") != rep.get("report_id"):  # a manifest rebuilt from the files, or a new index
             manifest.put(p.file_id, {**entry, "report_id": rep.get("report_id"), "index_status": "indexed",
-                                     "published_read": rep.get("published")})
+                                     "published": rep.get("published")})
     if todo:
         done = 0
 
@@ -577,21 +578,21 @@ def fetch(store, councils: list[str] | None = None, kinds: str | Iterable[str] =
             result.outcomes.append(o)
             entry = dict(manifest.files.get(pub.file_id) or {})
             entry.update(report_id=o.report_id or None, index_status=o.status, index_reason=o.reason or None,
-                         published_read=o.published)
+                         published=o.published, published_read=o.published_read)
             manifest.put(pub.file_id, entry)
             try:
-                gap = abs((date.fromisoformat(o.published) - date.fromisoformat(pub.listed)).days) \
-                    if o.published and pub.listed else 0
+                gap = abs((date.fromisoformat(o.published_read) - date.fromisoformat(pub.listed)).days) \
+                    if o.published_read and pub.listed else 0
             except ValueError:
                 gap = 0
             if gap > DATE_TOLERANCE_DAYS:
-                result.date_mismatches.append((pub, o.published))
+                result.date_mismatches.append((pub, o.published_read))
             done += 1
             tell("index", done, len(todo), pub.describe())
 
         tell("index", 0, len(todo), "")
         index_paths(list(todo), store, embedder_factory=embedder_factory, progress=index_progress,
-                    on_outcome=on_outcome)
+                    on_outcome=on_outcome, listed_dates={path: p.listed for path, p in todo.items() if p.listed})
     return result
 
 

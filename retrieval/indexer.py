@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, Thr
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 from filelock import FileLock, Timeout
@@ -40,6 +40,7 @@ class Outcome:
     published: str | None = None
     paragraphs: int = 0
     pages: int = 0
+    published_read: str | None = None  # the date read from the file, when the date a publisher lists won over it
 
 
 @dataclass
@@ -259,13 +260,21 @@ def model_inputs(parsed: ParsedReport) -> ModelInputs:
 def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], object] | None = None,
                 progress: bool = True, workers: int | None = None,
                 on_outcome: Callable[[Outcome], None] | None = None, wait_for_lock: bool = True,
-                notice: Callable[[str], None] | None = None) -> Summary:
-    """Index every supported file under `paths`; returns the outcome of each."""
+                notice: Callable[[str], None] | None = None,
+                listed_dates: Mapping[str, str] | None = None) -> Summary:
+    """Index every supported file under `paths`; returns the outcome of each.
+
+    listed_dates: for files fetched from a publisher, the date it lists each under (YYYY-MM-DD), by path. It is the
+    publication date officers cite, so it replaces the date read from the file: a PDF re-made after publication
+    (Ofsted re-issues corrected reports) carries its own later date, and most ILACS reports print none.
+    """
     from tqdm import tqdm
 
     t0 = time.perf_counter()
     summary = Summary()
     files, problems = iter_files(paths)
+    listed_by_path = {str(Path(k).resolve()): v for k, v in (listed_dates or {}).items()}
+    read_dates: dict[str, str | None] = {}  # path -> the date the file itself gave, where a listed date replaced it
 
     def report(o: Outcome) -> None:
         summary.outcomes.append(o)
@@ -329,7 +338,8 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                     bar.set_postfix(pages=pages, paragraphs=paras, refresh=False)
                     report(Outcome(path=path, status="replaced" if old else "indexed", report_id=rep.id,
                                    council=rep.council, published=rep.published,
-                                   paragraphs=len(parsed.paragraphs), pages=rep.pages))
+                                   paragraphs=len(parsed.paragraphs), pages=rep.pages,
+                                   published_read=read_dates.get(path, rep.published)))
 
             # Parsing in worker processes, embedding here, writing in a thread: the three overlap.
             with _parsing_pool(n_workers) as pool, _writer_thread() as writer:
@@ -350,6 +360,10 @@ def index_paths(paths: list[str], store: Store, embedder_factory: Callable[[], o
                             bar.update(1)
                             report(Outcome(path=path, status="failed", reason=why))
                             continue
+                        listed = listed_by_path.get(str(Path(path).resolve()))
+                        if listed:
+                            read_dates[path] = parsed.report.published
+                            parsed.report.published = listed
                         ready.append((path, parsed))
                     # embed several reports in one call: longer, length-sorted batches waste less on padding
                     if ready and (sum(len(p.paragraphs) for _, p in ready) >= EMBED_BATCH or not (queue or running)):

@@ -246,7 +246,7 @@ def test_first_run_adds_the_reports(first_run):
     # the listed date is kept beside each file, for ingest's date to be checked against
     manifest = json.loads((first_run["tmp"] / "dl" / "manifest.json").read_text())["files"]
     assert manifest["50190000"]["listed"] == "2022-03-04" and manifest["50190000"]["status"] == "downloaded"
-    assert manifest["50190000"]["published_read"] and manifest["50190000"]["report_id"]
+    assert manifest["50190000"]["published"] == "2022-03-04" and manifest["50190000"]["report_id"]
     assert (first_run["tmp"] / "dl" / manifest["50190000"]["path"]).read_bytes() == PDF["cbeds2022"].read_bytes()
     # the filters: inspections only (no visit, no other document), nothing listed before --since
     for file_id in ("50081111", "50090001", "40031234"):
@@ -254,6 +254,24 @@ def test_first_run_adds_the_reports(first_run):
     # the site shows two providers a page: every page was read until one brought nobody new
     starts = [path for path, _ in first_run["requests"] if path.startswith("/search")]
     assert [s.rsplit("start=", 1)[1].split("&")[0] for s in starts] == ["0", "0", "2", "4"]
+
+
+def test_a_fetched_report_is_published_on_the_date_ofsted_lists(first_run):
+    """Cambridgeshire's 2019 PDF was re-made on 2019-03-22, five weeks after Ofsted published it (listed 18 February
+    2019): read from the file alone it dates to 2019-03-25. Fetched, it carries the listed date, and fetch says the
+    file's own date differed."""
+    res = json.loads(first_run["first"].stdout)
+    cambs = [a for a in res["added"] if a["council"] == "Cambridgeshire"]
+    assert [a["published"] for a in cambs] == ["2019-02-18"]
+    assert [(m["file_id"], m["listed"], m["published_read"]) for m in res["date_mismatches"]] == \
+        [("50071234", "2019-02-18", "2019-03-25")]
+    reports = json.loads(run_cli("reports", "--index", str(first_run["tmp"] / "idx"), "--json").stdout)
+    assert sorted((r["council"], r["published"]) for r in reports) == \
+        [("Cambridgeshire", "2019-02-18"), ("Central Bedfordshire", "2022-03-04"), ("Herefordshire", "2022-09-21")]
+    manifest = json.loads((first_run["tmp"] / "dl" / "manifest.json").read_text())["files"]
+    assert manifest["50071234"]["published"] == "2019-02-18"  # (this manifest was rebuilt from the files on disk)
+    second = first_run["second"].stdout
+    assert "DATE" not in second  # nothing new indexed, nothing to say
 
 
 def test_a_500_is_retried_after_a_pause(first_run):
