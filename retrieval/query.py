@@ -45,6 +45,7 @@ class Query:
     stance: str | None = None     # "strength" ("praised for", "good at") | "concern" ("criticised for", "weaknesses")
     history: bool = False         # asks for the past ("over time", "previous", "since"): no current-position-first
     general: bool = False         # asks across councils ("which councils", "across England"): no inherited councils
+    reasons: bool = False         # asks why ("why was ... judged inadequate", "the reasons for"): wants explanations
     region: str | None = None     # a region named ("in the North West"): its councils are the filter
     unknown_places: list[str] = field(default_factory=list)  # capitalised place-like words no council matches
     kept_councils: bool = False   # councils carried from the previous question of a conversation
@@ -520,6 +521,10 @@ def _speaker(q: str) -> str | None:
     return None
 
 
+_REASONS = re.compile(r"^\W*why\b|\bwhy\s+(?:was|were|is|are|did|has|have)\b|\breasons?\s+(?:for|why|behind)\b",
+                      re.IGNORECASE)
+
+
 def _intent(q: str) -> str | None:
     if _first_cue(q, V.RECOMMENDATION_CUES):
         return "recommendations"
@@ -750,6 +755,7 @@ def understand(question: str, councils: list[str] | None = None, previous: Query
                   typed_terms=typed, years=years, abbreviations=abbrevs, expansions=expansions, framework=framework,
                   speaker=speaker, intent=_intent(q), neighbours=neighbours, corrected=corrected,
                   stance=wanted, history=bool(_HISTORY.search(q)), general=general, region=region,
+                  reasons=bool(_REASONS.search(q)),
                   unknown_places=_unknown_places(q, mentions, region_m.span(1) if region_m else None),
                   kept_councils=kept)
 

@@ -27,8 +27,16 @@ WEIGHTS = {"dense": 0.3, "bm25": 1.0}
 MAX_QUESTION_CHARS = 2000  # the longest question read whole; a longer one is cut there and the answer says so
 LEAD_FLOOR = 0.75  # share of the best paragraph's score a latest-report paragraph needs to be moved ahead
 GRADE_BOOST = 0.03  # about three ranks' worth at the top of the fused list
+REASONED_WORDS = 20  # a graded heading or judgement sentence is under 20 words; a paragraph giving reasons is longer
+_ANY_GRADE = re.compile(r"\b(?:outstanding|good|inadequate|adequate|requires improvement)\b", re.IGNORECASE)
 _GRADE_WORDS = re.compile(r"\b(?:are|is|was|were|been|judged|remains?)\s+(?:now\s+)?(?:outstanding|good|inadequate|adequate|"
                           r"requires improvement)", re.IGNORECASE)
+
+
+def _bare_grade(text: str, meta: dict) -> bool:
+    """A grade with no reasons: a graded heading kept as a paragraph, or a row of a table of grades."""
+    return (len(text.split()) < REASONED_WORDS and bool(_ANY_GRADE.search(text))) or \
+        (meta.get("section") or "").startswith("Judgements")
 
 
 @dataclass
@@ -206,8 +214,8 @@ class Searcher:
                 fused[pid] = fused.get(pid, 0.0) + WEIGHTS["bm25"] / (RRF_K + rank + 1)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         rows = self.store.get_paragraphs([pid for pid, _ in ranked[: depth]])
-        if mode == "hybrid" and intent == "judgements":
-            ranked = self._lift_grades(ranked, rows)
+        if mode == "hybrid" and intent in ("judgements", "judgement reasons"):
+            ranked = self._lift_grades(ranked, rows, reasons=intent == "judgement reasons")
         out: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
         for pid, score in ranked:
@@ -226,15 +234,19 @@ class Searcher:
                 break
         return out
 
-    def _lift_grades(self, ranked: list[tuple[str, float]],
-                     rows: dict[str, tuple[str, dict]]) -> list[tuple[str, float]]:
+    def _lift_grades(self, ranked: list[tuple[str, float]], rows: dict[str, tuple[str, dict]],
+                     reasons: bool = False) -> list[tuple[str, float]]:
         """For a question about how a council was judged, lift the paragraphs that state a grade ("services for care
-        leavers are good"). (Lifting paragraphs whose heading matches the topic was measured too and did not help:
-        BM25 already reads each paragraph's heading.)"""
+        leavers are good"). A question asking why wants the grade with its reasons: a graded heading kept as a
+        paragraph ("The experiences and progress of ... is inadequate") or the front page's table of grades states the
+        grade and nothing else, so then it goes below the paragraphs that give reasons instead. (Lifting paragraphs whose heading matches the topic
+        was measured too and did not help: BM25 already reads each paragraph's heading.)"""
         out = []
         for pid, score in ranked:
             row = rows.get(pid)
-            if row is not None and _GRADE_WORDS.search(row[0]):
+            if row is not None and reasons and _bare_grade(*row):
+                score -= GRADE_BOOST
+            elif row is not None and _GRADE_WORDS.search(row[0]):
                 score += GRADE_BOOST
             out.append((pid, score))
         out.sort(key=lambda kv: -kv[1])
@@ -442,7 +454,8 @@ class Searcher:
         asks for history, each council's latest report before its earlier ones (which are marked `earlier`)."""
         current_first = not (q.years or q.history or f.year_from or f.year_to or f.latest)
         deep = k * 3 if (q.stance or current_first) else k
-        evidence = self._search_councils(text, f, deep, mode, q.intent)
+        intent = "judgement reasons" if q.intent == "judgements" and q.reasons else q.intent
+        evidence = self._search_councils(text, f, deep, mode, intent)
         latest = self.latest_reports()
         for e in evidence:
             e.earlier = e.report_id not in latest and e.kind != "council_report"

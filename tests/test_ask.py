@@ -124,3 +124,14 @@ def test_recommendations_and_judgements_commands(index_dir):
     last = max(j["published"] for j in js)
     latest = [j for j in js if j["published"] == last]
     assert {j["grade"] for j in latest} == {"Outstanding"} and len(latest) == 5
+
+
+def test_a_why_question_leads_with_reasons_not_the_bare_grade(searcher):
+    """Herefordshire 2022 states its grades in a front-page table and in graded headings ("The experiences and
+    progress of children who need help and protection: inadequate"): how it was judged leads with those, why it was
+    judged so leads with a paragraph that gives reasons."""
+    how = searcher.ask("How was Herefordshire judged for help and protection in 2022?", k=5).evidence
+    why = searcher.ask("Why was Herefordshire judged inadequate for help and protection in 2022?", k=5).evidence
+    assert how[0].paragraph is None  # the grade itself, as the table or heading states it
+    assert why[0].paragraph is not None and len(why[0].text.split()) > 40, why[0].text
+    assert why[0].council == "Herefordshire" and (why[0].published or "").startswith("2022")

@@ -229,6 +229,16 @@ def test_framework_and_intent() -> None:
     assert understand("How was Kent judged for care leavers?").intent == "judgements"
 
 
+def test_a_question_asking_why_wants_reasons() -> None:
+    for q in ("Why was Bradford judged inadequate for help and protection in 2018?",
+              "What were the reasons for Kent's good grade for care leavers?",
+              "Ofsted: why were Norfolk's services for care leavers judged good?"):
+        assert understand(q).reasons, q
+    for q in ("How was Kent judged for care leavers?", "Which councils were judged outstanding?",
+              "what did inspectors say about why children go missing"):
+        assert not understand(q).reasons, q
+
+
 # ---- search text ---------------------------------------------------------------------------------------------------
 
 def test_text_drops_names_years_and_filler_and_expands_abbreviations() -> None:
