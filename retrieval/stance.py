@@ -37,8 +37,14 @@ _INSTRUCTION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:[a-z]+ly\s+)?(?:e
                           r"(?! (?:meetings?|conferences?|minutes|health|process(?:es)?|chairs?|officers?|dates?|"
                           r"timescales?|accommodation|arrangements?|units?|base|attachments?|homes?|placements?|"
                           r"relationships?)\b)", re.I)
-_NEUTRAL_SECTION = re.compile(r"judgements mean|about this inspection|information about th|inspection judgements and what",
+_NEUTRAL_SECTION = re.compile(r"judge?ments mean|about this inspection|information about th|inspection judgements and what",
                               re.I)
+# A SIF report's "what the inspection judgements mean" text defines the grades ("A local authority that is
+# inadequate is providing services where ...", "An outstanding LSCB is highly influential ..."): it judges no council.
+_GRADE_DEFINITION = re.compile(
+    r"^\W*an? (?:(?:local authority|lscb|local safeguarding children board)(?: that| which)?(?: is)? "
+    r"(?:outstanding|good|inadequate|requires improvement)|(?:outstanding|good|inadequate) "
+    r"(?:local authority|lscb|local safeguarding children board))\b", re.I)
 _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is working well", re.I)
 
 # ---- words ------------------------------------------------------------------------------------------------------------
@@ -70,7 +76,7 @@ _NEG_PHRASES = re.compile(
     r"placements?|personal advisers?|managers?|carers?)\b|\bcould have (?:been|reduced|prevented|avoided)\b|"
     r"\b(?:found it|it is|it was|it can be|makes? it|made it) (?:\w+ )?difficult\b|"
     r"\b(?:less|fewer) than half\b|\bstretch(?:ed|es|ing) (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
-    r"\b(?:affects?|affected|affecting|limits?|limiting|hampers?|hampered|undermines?|undermined|restricts?|restricted|"
+    r"\b(?:affects?|affected|affecting|limits?|limited|limiting|hampers?|hampered|undermines?|undermined|restricts?|restricted|"
     r"reduces?|reduced) (?:the |their |its |his |her )?(?:\S+ ){0,3}ability\b|"
     r"\bthere (?:is|are|was|were) (?:currently |still )?no (?:\w+ ){0,2}(?:facility|facilities|system|systems|process|"
     r"plan|strategy|oversight|mechanism|record|policy|protocol|provision|analysis|framework|tracking|monitoring)\b|\b(?:is|are|was|were|remains?) limited\b|\blimited their\b|\bno (?:\w+ ){0,2}evidence\b|\bnot evident\b|"
@@ -82,7 +88,17 @@ _NEG_PHRASES = re.compile(
     r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
     r"\b(?:negatively|adversely) (?:impact|affect)\w*|\bhas impacted on the quality\b|\bmissed opportunit\w+|"
     r"\byet to (?:make|have|be)\b|\breduces? (?:the|their) (?:ability|capacity|opportunit)\w*|"
-    r"\b(?:still|more) (?:work )?to do\b|\brepeated (?:contacts|referrals)\b|\bneeds? to ensure\b|"
+    r"\b(?:still|more|further) (?:work )?(?:still )?to do\b|"
+    # "improvements are needed", "areas for further improvement include ...", "need to become more engaged",
+    # "could do more", "has difficulties in identifying placements", "the gap ... is concerning"
+    r"\bimprovements? (?:is|are|was|were) (?:still )?(?:needed|required)\b|\brequiring improvement\b|"
+    r"\bareas? for (?:further )?(?:improvement|development) (?:include|includes|are|is)\b|"
+    r"\bneeds? to (?:\w+ )?(?:further|more|greater|better)\b|\bcould (?:do|achieve|be doing) more\b|"
+    r"\bdifficult(?:y|ies) (?:in |with )?(?:identifying|finding|recruiting|retaining|securing|accessing|obtaining|"
+    r"getting|locating|sourcing|engaging|maintaining|meeting)\b|\b(?:is|are|was|were|remains?) (?:\w+ )?concerning\b|"
+    # a low turnout is a shortfall; a low rate of harm is not, so only turnout's nouns
+    r"\b(?:attendance|take-up|uptake|participation|notifications?)\b(?: \S+){0,8}? (?:is|are|was|were|remains?|"
+    r"still|very|too) (?:\w+ )?low\b|\brepeated (?:contacts|referrals)\b|\bneeds? to ensure\b|"
     r"\b(?:capacity|recruitment|workforce|staffing|resourcing|sufficiency) (?:issues|pressures|problems)\b|"
     r"\bimpacts? (?:negatively |adversely )?on (?:\w+['’]? ){0,3}ability\b|\bmust ensure\b|\(recommendation\)|\bvar(?:y|ies) in\b|\bless (?:regular|strong|effective|consistent|"
     r"robust|clear|timely|well|developed|secure|successful|thorough|effectively)\b", re.I)
@@ -128,17 +144,22 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
                        "avoid avoids avoided avoiding no tackle tackled tackles tackling address addressed "
                        "overcome overcomes resolved remedied eliminated free respond responded responding track tracks "
                        "tracking close closes closing closed fill filled filling bridge".split())
+# After the shortfall word only a passive participle answers it ("delays are minimised", "gaps have been closed"):
+# "poor, resulting in no children being identified" and "delay in responding to notifications" are not answered.
+_ANSWERED_AFTER = frozenset("prevented minimised minimized reduced mitigated avoided tackled addressed overcome resolved "
+                            "remedied eliminated closed filled bridged".split())
 _WHO = frozenset("who whose those whom".split())
 # A weakness named as still there ("a recommendation at the last inspection", "remains") is found now as well.
 _STILL_NOW = re.compile(r"\b(?:recommendations?|still|remains?|remained|continues?|continued|again|persists?|"
                         r"persisted|persistent)\b", re.I)
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
-_PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
+_PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|(?:long |a )?history of|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
                             r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
-                            r"(?:know|knows|recognise[sd]?|acknowledge[sd]?|are aware|understand)(?: that)?(?: \S+){0,20}? "
-                            r"(?:needs? to do more|(?:still )?(?:more|further|some) (?:work )?to do|the need)|"
+                            r"(?:know|knows|recognise[sd]?|recognising|recognition|acknowledge[sd]?|are aware|understand)"
+                            r"(?: that)?(?: \S+){0,20}? (?:needs? to do more|(?:still )?(?:more|further|some) (?:work )?"
+                            r"(?:still )?to do|the need|improvements? (?:is|are) (?:still )?(?:needed|required))|"
                             r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
                             re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
@@ -288,12 +309,13 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         if i in used:
             continue
         if t in _NEG_WORDS:
-            window = set(toks[max(0, i - 6):i]) | set(toks[i + 1:i + 8])
+            answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or (
+                "without" in toks[i + 1:i + 5] and "would" in toks[max(0, i - 4):i])  # "would be worse without"
             if set(toks[max(0, i - 3):i]) & _WHO:
                 continue  # "children who are persistently absent": who a service is for
             if toks[i - 1:i] and toks[i - 1] in ("minor", "slight", "slightly", "marginally"):
                 continue  # "minor delays", "slightly slower": inspectors weighing a shortfall as small (hard case 4)
-            if window & _ANSWERERS:
+            if answered:
                 pos += 1
             elif t in ("late", "unable") and set(toks[max(0, i - 2):i]) & {"too", "is", "are"} == set():
                 continue
@@ -385,7 +407,8 @@ def _structural(text: str, section: str | None, part: str | None) -> Stance | No
         return None
     if _STRENGTH_SECTION.search(last):
         return "strength"
-    if _NEUTRAL_SECTION.search(last) or "judgements mean" in (section or "").lower():
+    if _NEUTRAL_SECTION.search(last) or re.search(r"judge?ments mean", section or "", re.I) \
+            or _GRADE_DEFINITION.match(text or ""):
         return "neutral"
     return None
 
