@@ -50,7 +50,8 @@ _STRENGTH_SECTION = re.compile(r"following strengths|areas? of strength|what is 
 # ---- words ------------------------------------------------------------------------------------------------------------
 # Phrases removed before reading words: they carry judging words that do not judge here.
 _NEUTRALISE = re.compile(
-    r"\b(?:strengths? and (?:weakness(?:es)?|areas for (?:development|improvement))|strengths and areas|"
+    r"\b(?:strengths?,? and (?:their |its )?(?:weakness(?:es)?|areas for (?:development|improvement))|"
+    r"strengths,? and (?:their |its )?areas|without exception|"
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
     r"poor parental|parental (?:poor|mental)|poor (?:mental |physical |emotional )?health|risk of harm|at risk of|good enough|"
@@ -111,7 +112,8 @@ _NEG_WORDS = frozenset(
     "slowly late lengthy unclear superficial unmet unacceptable failure failures failed fail fails "
     "unable overdue backlog absence overly backlogs infrequent reactive perfunctory deficit deficits "
     "deficiency deficiencies shortcoming shortcomings failings lagging absent worse prematurely premature dipped "
-    "struggled struggles struggling confusion confused avoidable".split())
+    "struggled struggles struggling confusion confused avoidable deterioration insufficiency shortage shortages "
+    "frustration frustrations".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -130,11 +132,11 @@ _POS_WORDS = frozenset(
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
     "regularly routinely logical sensible dynamic visible accessible approachable transparent trust embedded "
     "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly enjoy enjoys "
-    "impressive sound constructive seamless seamlessly".split())
+    "impressive sound constructive seamless seamlessly benefiting benefitting".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
 # A negation of these approves: "not forgotten", "does not have to wait".
 _NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored deter deterred hinder "
-                           "hindered missing compromised complacent".split())
+                           "hindered missing compromised complacent tempered diminished dampened weakened eroded isolation".split())
 _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
@@ -154,7 +156,7 @@ _STILL_NOW = re.compile(r"\b(?:recommendations?|still|remains?|remained|continue
                         r"persisted|persistent)\b", re.I)
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|(?:long |a )?history of|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
-                            r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|"
+                            r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|(?:was|were) judged|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
                             r"(?:know|knows|recognise[sd]?|recognising|recognition|acknowledge[sd]?|are aware|understand)"
@@ -171,7 +173,10 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 # Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
-                            r"are working to|is working to|plans? to|plans? (?:is |are )?in place|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
+                            r"are working to|is working to|plans? to|(?:plans?|strateg(?:y|ies)) (?:is |are )?in place|"
+                            r"challenges? to (?:improve|achieve|establish|develop|deliver|raise|secure|sustain|embed|"
+                            r"ensure|maintain|increase|reduce|recruit)|"
+                            r"(?:is|are) to be (?!commended|congratulated|praised)\w+ed|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
                             r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
@@ -252,7 +257,9 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"(?:help|support|services?)\b|"
                           r"(?<!\bto )\b(?:meets?|met|meeting|match(?:es|ed)?) (?:their|the|children['’]s|young people['’]s|his|her) "
                           r"(?:\w+ ){0,2}needs?\b|\bbetter than\b|"
-                          r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b", re.I)
+                          r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b|"
+                          # children's own view of their care, and effort inspectors credit
+                          r"\b(?:feel|feels|felt) (?:\w+ )?(?:listened to|heard|safe)\b|\bwork(?:ed|s)? (?:very )?hard\b", re.I)
 # A short quoted name ("the ‘It’s not OK’ campaign") is a title, not a finding.
 _QUOTED_NAME = re.compile(r"[‘“\"][^‘“\"\n]{1,40}?[’”\"](?=\s+(?:campaign|project|programme|strategy|initiative|model|"
                           r"approach|team|service|group|panel|scheme|framework|event|awards?)\b)", re.I)
