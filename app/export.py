@@ -46,6 +46,51 @@ def when(published: str | None) -> str:
     return long_date(published) or "date unknown"
 
 
+# What inspectors say in a quoted paragraph (retrieval/stance.py), as a label beside the quote in every export; the
+# colours are the app's badges (app/ui_common.STANCE_STYLES), with neutral in grey.
+STANCE_LABELS = {"strength": "Strength", "concern": "Concern", "mixed": "Mixed", "neutral": "Neutral"}
+STANCE_COLOURS = {"strength": "1B5E20", "concern": "8A1C1C", "mixed": "7A4B00", "neutral": "505A5F"}
+
+
+# What an export filtered by stance (retrieval/stance.keep_stance) says it kept, in its header.
+STANCE_KEPT = {"strength": "only paragraphs that state a strength (then those that are mixed)",
+               "concern": "only paragraphs that state a concern (then those that are mixed)",
+               "mixed": "only paragraphs that both praise and criticise",
+               "neutral": "only paragraphs that describe, without praise or criticism"}
+
+
+def stance_kept(stance: str | None) -> str:
+    """The header line of an export filtered by stance ('' when nothing was filtered)."""
+    return f"What inspectors say: {STANCE_KEPT[stance]}." if stance in STANCE_KEPT else ""
+
+
+def stance_of(e: dict[str, Any]) -> str:
+    """The paragraph's stance as search gave it (Evidence.stance); JSON saved before stances existed is read by
+    retrieval/stance.py's own rule, so an old file exports with the same labels as a new one."""
+    s = e.get("stance")
+    if s in STANCE_LABELS:
+        return s
+    from retrieval.stance import stance
+
+    return stance(e.get("text") or "", e.get("section"), e.get("part"))
+
+
+def stance_label(e: dict[str, Any]) -> str:
+    """'Strength', 'Concern', 'Mixed' or 'Neutral'."""
+    return STANCE_LABELS[stance_of(e)]
+
+
+def add_stance_label(paragraph: Any, e: dict[str, Any]) -> None:
+    """A small coloured label ("Concern") at the start of a Word paragraph (the line under a quote)."""
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(stance_label(e))
+    run.bold = True
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor.from_string(STANCE_COLOURS[stance_of(e)])
+    paragraph.add_run(" · ")
+
+
 def _where(e: dict[str, Any]) -> str:
     bits = []
     if e.get("section"):
@@ -107,7 +152,7 @@ def _md_answer(a: dict[str, Any], level: int = 2) -> list[str]:
         for i, e in enumerate(ev, 1):
             label = f"paragraph {e['paragraph']}" if e.get("paragraph") else f"page {e.get('page')}"
             out += [f"{h}# [{i}] {_md_escape(e.get('council') or '')}, {label}", "", _md_quote(e.get("text") or ""), "",
-                    f"Source: {_md_escape(e.get('citation') or '')}", ""]
+                    f"**{stance_label(e)}** · Source: {_md_escape(e.get('citation') or '')}", ""]
             where = _where(e)
             if where:
                 out += [f"Where: {_md_escape(where)}", ""]
@@ -147,6 +192,8 @@ def comparison_markdown(data: dict[str, Any]) -> str:
     data = _clean(dict(data))
     topic = data.get("topic") or ""
     out = [f"# Comparison: {_md_escape(topic)}", "", f"_Prepared {when(date.today().isoformat())}. {NOTE}_", ""]
+    if stance_kept(data.get("stance")):
+        out += [f"_{stance_kept(data.get('stance'))}_", ""]
     for c in data.get("councils") or []:
         out += [f"## {_md_escape(c.get('council') or '')}", ""]
         if not c.get("indexed", True):
@@ -158,7 +205,8 @@ def comparison_markdown(data: dict[str, Any]) -> str:
             out += [f"| {_md_escape(w)} | {_md_escape(a)} | {_md_escape(g)} |" for _c, w, a, g in _judgement_rows(js)]
             out.append("")
         for e in c.get("evidence") or []:
-            out += [_md_quote(e.get("text") or ""), "", f"Source: {_md_escape(e.get('citation') or '')}", ""]
+            out += [_md_quote(e.get("text") or ""), "",
+                    f"**{stance_label(e)}** · Source: {_md_escape(e.get('citation') or '')}", ""]
         if not c.get("evidence"):
             out += ["Nothing in this council's reports matched the topic.", ""]
         recs = c.get("recommendations") or []
@@ -213,8 +261,11 @@ def _quote(doc, text: str) -> None:
         doc.add_paragraph(text).paragraph_format.left_indent = 457200
 
 
-def _citation_para(doc, label: str, text: str) -> None:
+def _citation_para(doc, label: str, text: str, evidence: dict[str, Any] | None = None) -> None:
+    """'Source: <citation>' under a quote, with the quoted paragraph's stance label first when it is evidence."""
     p = doc.add_paragraph()
+    if evidence is not None:
+        add_stance_label(p, evidence)
     p.add_run(label).bold = True
     p.add_run(text)
 
@@ -242,7 +293,7 @@ def _docx_answer(doc, a: dict[str, Any], level: int) -> None:
             label = f"paragraph {e['paragraph']}" if e.get("paragraph") else f"page {e.get('page')}"
             doc.add_heading(f"[{i}] {e.get('council') or ''}, {label}", level=min(level + 1, 9))
             _quote(doc, (e.get("text") or "").strip())
-            _citation_para(doc, "Source: ", e.get("citation") or "")
+            _citation_para(doc, "Source: ", e.get("citation") or "", e)
             where = _where(e)
             if where:
                 _citation_para(doc, "Where: ", where)
@@ -288,6 +339,8 @@ def answer_docx(answers: Any | list[Any], title: str | None = None) -> bytes:
 def comparison_docx(data: dict[str, Any]) -> bytes:
     data = _clean(dict(data))
     doc = _new_document(f"Comparison: {data.get('topic') or ''}")
+    if stance_kept(data.get("stance")):
+        doc.add_paragraph().add_run(stance_kept(data.get("stance"))).italic = True
     for c in data.get("councils") or []:
         doc.add_heading(c.get("council") or "", level=1)
         if not c.get("indexed", True):
@@ -298,7 +351,7 @@ def comparison_docx(data: dict[str, Any]) -> bytes:
             _table(doc, ["Published", "Area", "Grade"], [(w, a, g) for _c, w, a, g in _judgement_rows(js)])
         for e in c.get("evidence") or []:
             _quote(doc, (e.get("text") or "").strip())
-            _citation_para(doc, "Source: ", e.get("citation") or "")
+            _citation_para(doc, "Source: ", e.get("citation") or "", e)
         if not c.get("evidence"):
             doc.add_paragraph("Nothing in this council's reports matched the topic.")
         _docx_recommendations(doc, c.get("recommendations") or [], 2)

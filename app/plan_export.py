@@ -13,7 +13,8 @@ import re
 from datetime import date
 from typing import Any
 
-from app.export import _clean, filename  # noqa: F401  (one cleaner for Word's XML, one file-name rule)
+from app.export import _clean, add_stance_label, filename, stance_kept, stance_label  # noqa: F401  (one cleaner
+# for Word's XML, one file-name rule, one stance label for every export)
 from retrieval.citation import long_date
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,7 +56,8 @@ def _before_text(item: dict[str, Any]) -> str:
 
 
 def _evidence_text(item: dict[str, Any]) -> str:
-    return "\n".join(e.get("citation") or "" for e in item.get("evidence") or [])
+    """One line per finding: its stance, then its citation ("Concern: Ofsted, ..., paragraph 12")."""
+    return "\n".join(f"{stance_label(e)}: {e.get('citation') or ''}" for e in item.get("evidence") or [])
 
 
 def _title(p: dict[str, Any]) -> str:
@@ -71,6 +73,12 @@ def _subtitle(p: dict[str, Any]) -> str:
     if s:
         bits.append(f"{s.get('status', {}).get('done', 0)} done, {s.get('overdue', 0)} overdue")
     return " · ".join(bits)
+
+
+def _kept(p: dict[str, Any]) -> str:
+    """The header line of a plan whose findings were filtered by stance (as on the page): the findings under each
+    recommendation are then not all the report says."""
+    return stance_kept(p.get("evidence_stance")).replace("paragraphs", "findings", 1)
 
 
 def plan_filename(plan: Any, ext: str) -> str:
@@ -121,7 +129,7 @@ def plan_xlsx(plan: Any, today: date | None = None) -> bytes:
     ws.append([_title(p)])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_subtitle(p)])
-    ws.append([])
+    ws.append([_kept(p)] if _kept(p) else [])
     ws.append(COLUMNS)
     head = 4
     for c in ws[head]:
@@ -162,9 +170,46 @@ def plan_xlsx(plan: Any, today: date | None = None) -> bytes:
     ws.freeze_panes = ws.cell(head + 1, col["Recommendation"] + 1)
     ws.auto_filter.ref = f"A{head}:{get_column_letter(len(COLUMNS))}{last}"
     ws.page_setup.orientation = "landscape"
+    _findings_sheet(wb, p)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+FINDING_COLUMNS = ["No.", "Recommendation", "Stance", "Finding", "Section", "Citation"]
+
+
+def _findings_sheet(wb, p: dict[str, Any]) -> None:
+    """A second sheet, one row per finding behind a recommendation with its stance, so a lead can filter the
+    evidence to the strengths or the concerns (the Stance cell coloured as the app's labels)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from app.export import STANCE_COLOURS, stance_of
+
+    ws = wb.create_sheet("Findings")
+    ws.append([f"The findings behind each recommendation: {p.get('council')}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([_kept(p) or "Every finding the plan links to a recommendation, with what inspectors say in it."])
+    ws.append([])
+    ws.append(FINDING_COLUMNS)
+    head = 4
+    for c in ws[head]:
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="0B0C0C")
+    stance_col = FINDING_COLUMNS.index("Stance") + 1
+    for it in p.get("items") or []:
+        for e in it.get("evidence") or []:
+            ws.append([it.get("number") or "", it.get("text") or "", stance_label(e), e.get("text") or "",
+                       e.get("section") or "", e.get("citation") or ""])
+            for c in ws[ws.max_row]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(ws.max_row, stance_col).font = Font(bold=True, color=STANCE_COLOURS[stance_of(e)])
+    for name, w in {"No.": 6, "Recommendation": 50, "Stance": 11, "Finding": 80, "Section": 30,
+                    "Citation": 40}.items():
+        ws.column_dimensions[get_column_letter(FINDING_COLUMNS.index(name) + 1)].width = w
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    ws.auto_filter.ref = f"A{head}:{get_column_letter(len(FINDING_COLUMNS))}{max(ws.max_row, head + 1)}"
 
 
 # ---- Word ----------------------------------------------------------------------------------------------------------
@@ -212,6 +257,8 @@ def plan_docx(plan: Any, today: date | None = None) -> bytes:
     doc.styles["Normal"].font.size = Pt(10)
     doc.add_heading(_title(p), level=1)
     doc.add_paragraph(_subtitle(p))
+    if _kept(p):
+        doc.add_paragraph().add_run(_kept(p)).italic = True
     s = p.get("summary") or {}
     if s:
         rag = s.get("rag") or {}
@@ -256,13 +303,19 @@ def plan_docx(plan: Any, today: date | None = None) -> bytes:
         for c, w in zip(row.cells, widths):
             c.width = w
     doc.add_heading("The findings behind each recommendation", level=2)
+    doc.add_paragraph().add_run((_kept(p) + " " if _kept(p) else "") + "The label under each quotation says what "
+                                "inspectors say in it: a strength, a concern, both (mixed) or neither "
+                                "(neutral).").italic = True
     for it in p.get("items") or []:
         num = f"{it.get('number')}. " if it.get("number") else ""
         doc.add_heading(f"{num}{it.get('text')}", level=3)
         for e in it.get("evidence") or []:
             q = doc.add_paragraph(e.get("text") or "", style="Quote")
             q.paragraph_format.left_indent = Cm(0.8)
-            doc.add_paragraph(e.get("citation") or "").runs[0].italic = True
+            cite = doc.add_paragraph()
+            cite.paragraph_format.left_indent = Cm(0.8)
+            add_stance_label(cite, e)
+            cite.add_run(e.get("citation") or "").italic = True
         for r in it.get("raised_before") or []:
             doc.add_paragraph(f"Also recommended in {long_date(r.get('published')) or r.get('published')}: "
                               f"{r.get('text')} ({r.get('citation')})", style="List Bullet")
@@ -279,6 +332,8 @@ def _md(text: str | None) -> str:
 def plan_markdown(plan: Any, today: date | None = None) -> str:
     p = _plan(plan)
     out = [f"# {_md(_title(p))}", "", _md(_subtitle(p)), ""]
+    if _kept(p):
+        out += [f"*{_md(_kept(p))}*", ""]
     for it in p.get("items") or []:
         num = f"{it.get('number')}. " if it.get("number") else ""
         out.append(f"## {_md(num + (it.get('text') or ''))}")
@@ -305,7 +360,7 @@ def plan_markdown(plan: Any, today: date | None = None) -> str:
             out.append("**Findings behind it:**")
             out.append("")
             for e in it["evidence"]:
-                out += [f"> {_md(e.get('text'))}", ">", f"> — {_md(e.get('citation'))}", ""]
+                out += [f"> {_md(e.get('text'))}", ">", f"> **{stance_label(e)}** — {_md(e.get('citation'))}", ""]
         for r in it.get("raised_before") or []:
             out.append(f"- Also recommended {r.get('published')}: {_md(r.get('text'))} ({_md(r.get('citation'))})")
         if it.get("raised_before"):

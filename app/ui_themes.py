@@ -43,13 +43,16 @@ def filter_rows(rows: list[dict[str, Any]], regions: list[str], grades: list[str
 
 def table_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per council, as the page shows it and the downloads write it."""
+    from app.export import stance_label
+
     out = []
     for r in rows:
         best = (r.get("evidence") or [{}])[0]
         out.append({"Council": r["council"], "Region": r["region"], "Published": r.get("published") or "",
                     "Overall grade": r.get("overall_grade") or "", "Section grade": r.get("grade") or "",
                     "Section": r.get("section") or "", "Paragraphs on the topic": len(r.get("evidence") or []),
-                    "Best paragraph": best.get("text") or "", "Citation": best.get("citation") or ""})
+                    "Best paragraph": best.get("text") or "",
+                    "Stance": stance_label(best) if best.get("text") else "", "Citation": best.get("citation") or ""})
     return out
 
 
@@ -64,7 +67,7 @@ def docx_bytes(data: dict[str, Any], rows: list[dict[str, Any]]) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
-    from app.export import when
+    from app.export import add_stance_label, when
 
     doc = Document()
     doc.styles["Normal"].font.name = "Arial"
@@ -90,6 +93,7 @@ def docx_bytes(data: dict[str, Any], rows: list[dict[str, Any]]) -> bytes:
         for e in r.get("evidence") or []:
             doc.add_paragraph(ui_clean(e.get("text") or ""), style="Quote")
             p = doc.add_paragraph()
+            add_stance_label(p, e)
             p.add_run("Source: ").bold = True
             p.add_run(e.get("citation") or "")
     buf = io.BytesIO()
