@@ -176,7 +176,7 @@ _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|
                             r"are working to|is working to|plans? to|(?:plans?|strateg(?:y|ies)) (?:is |are )?in place|"
                             r"challenges? to (?:improve|achieve|establish|develop|deliver|raise|secure|sustain|embed|"
                             r"ensure|maintain|increase|reduce|recruit)|"
-                            r"(?:is|are) to be (?!commended|congratulated|praised)\w+ed|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
+                            r"(?:is|are) to be (?!commended|congratulated|praised)(?:made|done|\w+ed)\b|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
                             r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"

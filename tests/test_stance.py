@@ -14,7 +14,7 @@ from conftest import ROOT, cli_json
 from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
 
 LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl"
-          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2")]
+          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2", "_sixth")]
 
 
 @pytest.mark.parametrize("text, want", [
@@ -254,3 +254,63 @@ def test_highlighted_sentences_carry_their_stance():
                                  "Children are seen regularly by their social workers and develop positive "
                                  "relationships with them."])
     assert '<mark class="hl"><span class="s-concern"' in html and '<span class="s-strength"' in html
+
+
+# Rules from bench/labels/stance_own_sixth.jsonl (sentences like its paragraphs; each read otherwise before them)
+@pytest.mark.parametrize("text, want", [
+    # a SIF report's definition of a grade judges no council
+    ("A local authority that is inadequate is providing services where there are widespread or serious failures "
+     "that leave children being harmed.", "neutral"),
+    # after a shortfall only a passive participle answers it; "no ..." and "responding" later in the sentence do not
+    ("Awareness-raising about private fostering is poor, resulting in no children being identified for the last "
+     "two years.", "concern"),
+    ("There is delay in responding to private fostering notifications, with delays in children being seen.",
+     "concern"),
+    # shortfall phrases
+    ("The continual changes in the workforce have limited the authority's ability to achieve a consistently "
+     "acceptable standard of practice.", "concern"),
+    ("Nurses report that improvements are needed to the timeliness of initial health assessments.", "concern"),
+    ("Areas for further improvement include ensuring that the recording system is a fully effective tool for "
+     "managers.", "concern"),
+    ("Elected members need to become more engaged in the effective scrutiny of services.", "concern"),
+    ("The authority could do more to formally celebrate children's achievements.", "concern"),
+    ("The council still has difficulties in identifying placements in a timely way for sibling groups.", "concern"),
+    ("The gap between the attainment of children in care and their peers is concerning.", "concern"),
+    ("However, despite these initiatives, attendance levels at the children in care council are low.", "concern"),
+    ("There remains an insufficiency of foster to adopt placements.", "concern"),
+    ("They expressed frustration at the number of moves they are expected to tolerate.", "concern"),
+    ("Awareness-raising about children who are not living with family members is poor.", "concern"),
+    ("A small number of contacts are closed without ensuring that parents are directed to appropriate support.",
+     "concern"),
+    # approving forms
+    ("Young people told inspectors that they felt safe where they were living.", "strength"),
+    ("Fifteen young people are benefiting from staying put arrangements.", "strength"),
+    ("Personal advisers worked hard to keep in touch with care leavers during the pandemic.", "strength"),
+    ("Workers are, without exception, very enthusiastic about working for the council.", "strength"),
+    ("The challenges of the pandemic have not tempered the drive to improve services.", "strength"),
+    ("The supervision discussions do not take place in isolation.", "strength"),
+    ("Although assessments are ensuring that children are safe, they are not yet good.", "mixed"),
+    # context, awareness and intent are not findings
+    ("In 2018, the council was judged inadequate across all areas.", "neutral"),
+    ("The service has a long history of requiring improvement.", "neutral"),
+    ("Their recognition that there is further work to do is clear.", "neutral"),
+    ("They know their strengths and their areas for development and have a comprehensive strategy in place.",
+     "neutral"),
+    ("Leaders are aware of the challenges to establish effective management and achieve consistently good "
+     "practice.", "neutral"),
+    ("Agency plans set out how improvements are to be made.", "neutral"),
+    ("Board members are able to commit resources to achieving its priorities.", "neutral"),
+    ("Although recruitment remains a challenge, the local authority targets recruitment well.", "strength"),
+])
+def test_sixth_label_set_rules(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # what the rules above must leave as it was: a counterfactual "without" still answers, and a challenge nothing
+    # in its sentence meets is still a shortfall
+    ("Young people said that their lives would have been much worse without this support.", "strength"),
+    ("Sufficiency remains a challenge.", "concern"),
+])
+def test_sixth_label_set_rules_keep(text, want):
+    assert stance(text) == want
