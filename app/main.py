@@ -27,4 +27,9 @@ PAGES = [
     st.Page("views/library.py", title="Library", icon=":material/library_books:"),
 ]
 
-st.navigation(PAGES, position="sidebar").run()
+page = st.navigation(PAGES, position="sidebar")
+
+from app.ui_common import my_council_sidebar  # noqa: E402  (after set_page_config and the path above)
+
+my_council_sidebar()  # "My council", on every page's sidebar
+page.run()

@@ -46,15 +46,68 @@ def index_dir() -> str:
     return os.path.abspath(config.index_dir())
 
 
-def my_council() -> str | None:
-    """The user's own council as saved in the user store (set on Compare; None when never set or unreadable): the
-    pages that show a council beside its neighbours start from it."""
+# ---- the user's own council: one sidebar setting on every page, kept in the user store --------------------------
+MY_COUNCIL_KEY = "my_council"
+
+
+def saved_my_council() -> str | None:
+    """The user's own council as saved in the user store (None when never set or unreadable)."""
     from retrieval import userstore
 
     try:
         return userstore.preference(userstore.open_store(index_dir()), userstore.MY_COUNCIL)
     except userstore.UserStoreError:
         return None
+
+
+def my_council() -> str | None:
+    """The user's own council: the sidebar's "My council" in this session, else as saved. Compare, Outcomes and the
+    action plan start from it; Ask only offers it (a question is never limited to it unasked)."""
+    if MY_COUNCIL_KEY in st.session_state:
+        return st.session_state[MY_COUNCIL_KEY] or None
+    return saved_my_council()
+
+
+def follows_my_council(page_key: str) -> bool:
+    """True on a page's first run in the session and whenever "My council" has changed since the page last looked,
+    so a page starts from the user's council once, then lets the user choose, until they change their council."""
+    mine = my_council()
+    seen = f"_my_council_seen_{page_key}"
+    changed = seen not in st.session_state or st.session_state[seen] != mine
+    st.session_state[seen] = mine
+    return changed
+
+
+def _save_my_council() -> None:
+    from retrieval import userstore
+
+    mine = st.session_state.get(MY_COUNCIL_KEY) or None
+    try:
+        userstore.set_preference(userstore.open_store(index_dir()), userstore.MY_COUNCIL, mine)
+    except userstore.UserStoreError as e:
+        st.session_state["my_council_error"] = f"Your council could not be saved for next time: {e}"
+
+
+def my_council_sidebar() -> None:
+    """The "My council" choice at the top of the sidebar of every page (app/main.py calls it once per run): saved
+    in the index folder's user store as it changes, so it is there after a reload or a restart."""
+    from ingest import gazetteer
+
+    if MY_COUNCIL_KEY not in st.session_state:  # a new session: the council saved last time
+        st.session_state[MY_COUNCIL_KEY] = saved_my_council() or ""
+    names = sorted({c.name for c in gazetteer.councils()})
+    current = st.session_state[MY_COUNCIL_KEY]
+    if current and current not in names:  # saved under a name the gazetteer no longer lists: still shown
+        names.append(current)
+    with st.sidebar:
+        st.selectbox("My council", ["", *names], key=MY_COUNCIL_KEY, on_change=_save_my_council,
+                     format_func=lambda c: c or "(not set)",
+                     help="Your own council. Compare opens with it and its nearest statistical neighbours, Outcomes "
+                          "with its neighbours and the Action plan with its plan; Ask is never limited to it unless "
+                          "you choose it there. Kept for next time (in the index folder's user store).")
+        err = st.session_state.pop("my_council_error", None)
+        if err:
+            st.caption(err)
 
 
 def _server_key() -> str:

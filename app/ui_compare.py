@@ -24,27 +24,9 @@ def default_councils(mine: str | None, indexed: list[str], n: int = DEFAULT_NEIG
     return [mine, *near[:n]]
 
 
-def _my_council_store():
-    from retrieval import userstore
-
-    return userstore.open_store(ui.index_dir())
-
-
-def _set_my_council() -> None:
-    """on_change of "My council": save it, and start the comparison from it and its neighbours."""
-    from retrieval import userstore
-
-    mine = st.session_state.get("cmp_my_council") or None
-    try:
-        userstore.set_preference(_my_council_store(), userstore.MY_COUNCIL, mine)
-    except userstore.UserStoreError as e:
-        st.session_state["cmp_notice"] = f"Your council could not be saved for next time: {e}"
-    if mine:
-        _use_my_council()
-
-
 def _use_my_council() -> None:
-    mine = st.session_state.get("cmp_my_council") or None
+    """Start the comparison from the sidebar's "My council" and its statistical neighbours."""
+    mine = ui.my_council()
     chosen = default_councils(mine, list(st.session_state.get("cmp_indexed") or []),
                               int(st.session_state.get("cmp_n_neighbours") or DEFAULT_NEIGHBOURS))
     st.session_state["cmp_councils"] = chosen
@@ -137,25 +119,20 @@ def render() -> None:
     indexed = searcher.councils()
     st.session_state["cmp_indexed"] = indexed
     options = _all_councils(indexed)
+    mine = ui.my_council()
+    changed = ui.follows_my_council("compare")
     if "cmp_councils" not in st.session_state:
         # the user's own council and its neighbours, or nothing: never the first two names of the alphabet
-        mine = ui.my_council()
-        st.session_state["cmp_my_council"] = mine if mine in options else ""
-        st.session_state["cmp_councils"] = default_councils(st.session_state["cmp_my_council"], indexed)
+        st.session_state["cmp_councils"] = default_councils(mine if mine in options else None, indexed)
         if st.session_state["cmp_councils"]:
             st.session_state["cmp_notice"] = "Opened with " + _opened_with(st.session_state["cmp_councils"])
+    elif changed and mine in options:  # "My council" changed in the sidebar: start again from it
+        _use_my_council()
     st.markdown("Pick councils and a topic. Each council gets a column with the paragraphs that say most about the "
                 "topic; councils whose reports are not indexed say so.")
-    m1, m2 = st.columns([2, 1], vertical_alignment="bottom")
-    with m1:
-        st.selectbox("My council", ["", *options], key="cmp_my_council", on_change=_set_my_council,
-                     format_func=lambda c: c or "(not set)",
-                     help="Your own council: Compare opens with it and its nearest statistical neighbours that have "
-                          "reports indexed. Kept for next time (in the index folder's user store).")
-    with m2:
-        st.button("Start from my council", on_click=_use_my_council,
-                  disabled=not st.session_state.get("cmp_my_council"),
-                  help="Replace the councils below with your council and its statistical neighbours.")
+    st.button("Start from my council", on_click=_use_my_council, disabled=mine not in options,
+              help="Replace the councils below with your council (**My council** in the sidebar) and its "
+                   "statistical neighbours.")
     st.multiselect("Councils", options, key="cmp_councils",
                    format_func=lambda c: c if c in indexed else f"{c} (not indexed)",
                    placeholder="Choose councils", help="Indexed councils are listed first.")
@@ -171,8 +148,8 @@ def render() -> None:
     if notice:
         st.info(notice)
     elif not st.session_state.get("cmp_councils"):
-        st.caption("No councils chosen yet: pick them above, or set **My council** so that Compare opens with it "
-                   "and its statistical neighbours.")
+        st.caption("No councils chosen yet: pick them above, or set **My council** in the sidebar so that Compare "
+                   "opens with it and its statistical neighbours.")
     with st.form("cmp_form", border=False):
         topic = st.text_input("Topic", key="cmp_topic", placeholder="e.g. care leaver accommodation")
         fc1, fc2, fc3 = st.columns([1, 1, 2], vertical_alignment="bottom")

@@ -84,6 +84,10 @@ def render() -> None:
     from ingest import gazetteer
 
     regions = [ALL, *sorted({c.region for c in gazetteer.councils() if c.region})]
+    # first visit, and whenever "My council" changes in the sidebar: start from that council's neighbours
+    if ui.follows_my_council("outcomes") or "outcomes_council" not in st.session_state:
+        saved = ui.my_council()
+        st.session_state["outcomes_council"] = saved if saved in searcher.councils() else ""
     c1, c2, c3 = st.columns([2, 1, 2], vertical_alignment="bottom")
     with c1:
         region = st.selectbox("Region", regions, key="outcomes_region",
@@ -93,9 +97,6 @@ def render() -> None:
         as_of = st.date_input("As of", value=date.today(), key="outcomes_as_of", format="YYYY-MM-DD",
                               help="Only reports published on or before this date count.")
     with c3:
-        if "outcomes_council" not in st.session_state:  # first visit: the council saved as "My council" on Compare
-            saved = ui.my_council()
-            st.session_state["outcomes_council"] = saved if saved in searcher.councils() else ""
         mine = st.selectbox("Show my council's statistical neighbours", ["", *searcher.councils()],
                             key="outcomes_council", format_func=lambda c: c or "(every council in the region)")
     with ui.friendly_errors("working out where every council stands"):

@@ -227,7 +227,8 @@ def render() -> None:
 
     councils = searcher.councils()
     link = (st.query_params.get("council"), st.query_params.get("report"))
-    if link[0] and link != st.session_state.get("plan_link"):  # opened from a link (profile, Ask) or reloaded
+    linked = bool(link[0] and link != st.session_state.get("plan_link"))
+    if linked:  # opened from a link (profile, Ask) or reloaded
         st.session_state["plan_link"] = link
         from retrieval.profile import resolve_council
 
@@ -235,7 +236,12 @@ def render() -> None:
         if name in councils:
             st.session_state["plan_council"] = name
             st.session_state["plan_report_wanted"] = link[1]
-    council = st.selectbox("Council", councils, key="plan_council")
+    follow = ui.follows_my_council("plan")  # first visit, or "My council" changed in the sidebar
+    mine = ui.my_council()
+    if (follow or "plan_council" not in st.session_state) and mine in councils and not linked:
+        st.session_state["plan_council"] = mine  # the user's own council's plan, unless a link names another
+    council = st.selectbox("Council", councils, key="plan_council",
+                           help="Starts at **My council** (in the sidebar) when it has reports indexed")
     if not council:
         return
     reps = [r for r in searcher.reports.values() if r.get("council") == council and r.get("kind") != "council_report"]

@@ -41,13 +41,13 @@ def compare_page(index_dir, monkeypatch, tmp_path):
 def test_compare_starts_empty_with_a_hint_without_my_council(compare_page):
     at = compare_page()
     assert at.multiselect(key="cmp_councils").value == []
-    assert at.selectbox(key="cmp_my_council").value == ""
+    assert at.selectbox(key="my_council").value == ""
     assert any("set **My council**" in c.value for c in at.caption)
 
 
 def test_compare_starts_with_my_council_and_its_indexed_neighbours(compare_page, tmp_path):
     at = compare_page()
-    at.selectbox(key="cmp_my_council").set_value("Central Bedfordshire").run()
+    at.selectbox(key="my_council").set_value("Central Bedfordshire").run()
     assert not at.exception and not at.error
     assert at.multiselect(key="cmp_councils").value == ["Central Bedfordshire", "Cambridgeshire"]
     assert any("your council" in i.value and "Cambridgeshire" in i.value for i in at.info)
@@ -59,23 +59,23 @@ def test_compare_starts_with_my_council_and_its_indexed_neighbours(compare_page,
     chosen = again.multiselect(key="cmp_councils").value
     assert chosen == ["Central Bedfordshire", "Cambridgeshire"]
     assert chosen != ["Cambridgeshire", "Central Bedfordshire"]  # the first two indexed councils of the alphabet
-    assert again.selectbox(key="cmp_my_council").value == "Central Bedfordshire"
+    assert again.selectbox(key="my_council").value == "Central Bedfordshire"
     assert any(i.value.startswith("Opened with Central Bedfordshire") for i in again.info)
 
     # a council with no indexed neighbour opens alone, and says why
-    again.selectbox(key="cmp_my_council").set_value("Herefordshire").run()
+    again.selectbox(key="my_council").set_value("Herefordshire").run()
     assert again.multiselect(key="cmp_councils").value == ["Herefordshire"]
     assert any("none of its statistical neighbours has reports indexed" in i.value for i in again.info)
 
     # cleared: the next session starts empty again
-    again.selectbox(key="cmp_my_council").set_value("").run()
+    again.selectbox(key="my_council").set_value("").run()
     assert userstore.preference(store, userstore.MY_COUNCIL) is None
     assert compare_page().multiselect(key="cmp_councils").value == []
 
 
 def test_start_from_my_council_replaces_the_choice(compare_page):
     at = compare_page()
-    at.selectbox(key="cmp_my_council").set_value("Cambridgeshire").run()
+    at.selectbox(key="my_council").set_value("Cambridgeshire").run()
     at.multiselect(key="cmp_councils").set_value(["North Tyneside"]).run()
     next(b for b in at.button if b.label == "Start from my council").click().run()
     assert at.multiselect(key="cmp_councils").value == ["Cambridgeshire", "Central Bedfordshire"]
@@ -146,7 +146,7 @@ def test_profile_chart_gives_every_area_its_own_row(index_dir, monkeypatch):
 
 
 def test_outcomes_starts_from_my_council_too(compare_page, index_dir, tmp_path):
-    """The council saved as "My council" on Compare is where the Outcomes page's neighbours view starts; without
+    """The council saved as "My council" (the sidebar) is where the Outcomes page's neighbours view starts; without
     one it shows every council."""
     at = compare_page()
     at.switch_page("views/outcomes.py").run()
