@@ -217,6 +217,9 @@ def _downloads(plan) -> None:
                                  ("csv", "Download the plan (CSV)", ":material/download:")):
             st.download_button(label, data=lambda f=fmt: render(data, f), file_name=plan_filename(data, fmt),
                                mime=MIMES[fmt], key=f"plan_dl_{fmt}", on_click="ignore", icon=icon)
+    if plan.stance:
+        st.caption(f"The downloads hold only the findings that state {STANCE_WORDS[plan.stance]}, as chosen in "
+                   "“What inspectors say”, and say so at the top; each quotation is labelled with its stance.")
 
 
 def render() -> None:
