@@ -82,6 +82,8 @@ def _searcher(index_dir: str | None):
 
 
 def _print_answer(res) -> None:
+    for notice in res.notices:  # what was not understood comes first: the answer below is read in its light
+        click.secho(notice, fg="yellow")
     if res.message:
         click.secho(res.message, fg="yellow")
     click.echo(res.answer.text)

@@ -59,6 +59,8 @@ def test_unknown_place_gets_a_notice_and_no_answer_from_elsewhere(index_dir):
     res = cli_json("ask", "care leavers in Atlantis", "--index", str(index_dir))
     assert any("Atlantis" in n for n in res["notices"])
     assert res["evidence"] == [] and not res["found"]
+    plain = run_cli("ask", "care leavers in Atlantis", "--index", str(index_dir)).stdout
+    assert "No council called 'Atlantis'" in plain and "Cite:" not in plain
     # an ordinary capitalised word is not taken for a place
     ok = cli_json("ask", "support for Unaccompanied asylum seeking children", "--index", str(index_dir))
     assert ok["notices"] == [] and ok["evidence"]
