@@ -73,7 +73,15 @@ def render() -> None:
     from retrieval.profile import profile
 
     indexed = searcher.councils()
-    council = st.selectbox("Council", indexed, key="profile_council")
+    # start from "My council" (sidebar), and follow it when it changes; a council opened from Themes is kept
+    first_visit = "_profile_seen" not in st.session_state
+    st.session_state["_profile_seen"] = True
+    follow = ui.follows_my_council("profile")
+    mine = ui.my_council()
+    if mine in indexed and ("profile_council" not in st.session_state or (follow and not first_visit)):
+        st.session_state["profile_council"] = mine
+    council = st.selectbox("Council", indexed, key="profile_council",
+                           help="Starts at **My council** (in the sidebar) when it has reports indexed")
     if not council:
         return
     with ui.friendly_errors("building the profile"):

@@ -71,6 +71,9 @@ def test_set_on_one_page_every_page_starts_from_it_and_it_survives_a_restart(app
     at.switch_page("views/outcomes.py").run()
     ok(at)
     assert at.selectbox(key="outcomes_council").value == "Central Bedfordshire"
+    at.switch_page("views/profile.py").run()
+    ok(at)
+    assert at.selectbox(key="profile_council").value == "Central Bedfordshire"  # not the first council
     at.switch_page("views/ask.py").run()
     ok(at)
     assert at.multiselect(key="ask_councils").value == []  # Ask is not limited to it unasked
