@@ -59,11 +59,14 @@ _NEUTRALISE = re.compile(
     r"yet to be (?:formally |fully |independently )?(?:evaluated|tested|measured)|(?:has|have) not yet taken effect|"
     r"yet to take effect|too early to (?:judge|assess|evaluate|tell|say|measure|determine|see)|"
     r"(?:are|is|were|was) not in (?:education|employment|training)|what needs to change|need(?:s)? of (?:children|young people|the child)|"
-    r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of)\b", re.I)
+    r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of|"
+    # "referrals which do not meet the threshold" say which referrals; "accrue time on the housing waiting list"
+    r"(?:do|does|did) not meet (?:the )?(?:\w+ ){0,3}thresholds?|on (?:the |a )?(?:\w+ )?waiting lists?)\b", re.I)
 
 # Shortfall phrases (a concern wherever they stand).
 _NEG_PHRASES = re.compile(
-    r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b)\w+|\bneeds? (?:to (?:be )?)?(?:improv|strengthen|develop|further|more)\w*|"
+    r"\bnot yet\b|\byet to\b|\bno longer\b|\btoo (?!early\b|(?:demonstrates?|shows?|are|is|were|was|have|has|had|"
+    r"benefits?|receives?|provides?|makes?|works?|values?|recognises?|spoke|speaks?|said|says?|told|tells?)\b)\w+|\bneeds? (?:to (?:be )?)?(?:improv|strengthen|develop|further|more)\w*|"
     r"\bneeds? improvement|\brequires? improvement|\bmore needs to be done|\bmore (?:work|needs) (?:is|to)\b|"
     r"\b(?:further|more) (?:work|improvement|development|progress) (?:is|are|needs to be) (?:needed|required|done|undertaken)|"
     r"\bmore \w+(?: and \w+)? (?:\w+ ){0,4}(?:is|are) (?:needed|required)\b|"
@@ -132,11 +135,12 @@ _POS_WORDS = frozenset(
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
     "regularly routinely logical sensible dynamic visible accessible approachable transparent trust embedded "
     "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly enjoy enjoys "
-    "impressive sound constructive seamless seamlessly benefiting benefitting".split())
+    "impressive sound constructive seamless seamlessly benefiting benefitting decisive decisively".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
 # A negation of these approves: "not forgotten", "does not have to wait".
 _NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored deter deterred hinder "
-                           "hindered missing compromised complacent tempered diminished dampened weakened eroded isolation".split())
+                           "hindered missing compromised complacent tempered diminished dampened weakened eroded isolation "
+                           "fault faulted".split())
 _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
@@ -149,14 +153,16 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
 # After the shortfall word only a passive participle answers it ("delays are minimised", "gaps have been closed"):
 # "poor, resulting in no children being identified" and "delay in responding to notifications" are not answered.
 _ANSWERED_AFTER = frozenset("prevented minimised minimized reduced mitigated avoided tackled addressed overcome resolved "
-                            "remedied eliminated closed filled bridged".split())
+                            "remedied eliminated closed filled bridged rare uncommon".split())
 _WHO = frozenset("who whose those whom".split())
 # A weakness named as still there ("a recommendation at the last inspection", "remains") is found now as well.
 _STILL_NOW = re.compile(r"\b(?:recommendations?|still|remains?|remained|continues?|continued|again|persists?|"
                         r"persisted|persistent)\b", re.I)
 # stance_notes rule 9: a weakness that was, or that leaders see ahead of them, is not a shortfall found now.
 _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|(?:long |a )?history of|in the past(?! (?:\d+|few|two|three|four|six|twelve|"
-                            r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|(?:was|were) judged|"
+                            r"eighteen|year|month|week|quarter)\b)|at the (?:last|previous) inspection|(?:was|were) (?:judged|found to be)|"
+                            r"(?:had |have |has )?already (?:identified|recognised|recognized)|(?:much |greatly )?improved from|"
+                            r"found to be (?:\w+ ){1,4}in (?:19|20)\d\d|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
                             r"(?:know|knows|recognise[sd]?|recognising|recognition|acknowledge[sd]?|are aware|understand)"
@@ -179,7 +185,7 @@ _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|
                             r"(?:is|are) to be (?!commended|congratulated|praised)(?:made|done|\w+ed)\b|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
                             r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
-                            r"aims? to|the aim of|strive|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
+                            r"aims? to|the aim of|striv(?:e|es|ing)|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
                             r"no (?:\w+ )?evidence of (?:the )?impact|(?:is|are) in progress|imminent)\b", re.I)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'’”)]*\s+(?=[A-Z0-9‘“'\"(•\-–])|\n\s*[•\-–]\s*")
@@ -194,7 +200,8 @@ def sentences(text: str) -> list[str]:
 
 # "When risks increase, or progress is not being achieved, ...", "Following an inadequate judgement in 2012, ...":
 # when something happens or what came before, not how well it is done now.
-_LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should|following|after)\b[^,;]*"
+_LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should|following|after|faced with|"
+                          r"in the face of|in response to)\b[^,;]*"
                           r"(?:,\s*(?:or|and|which|when|where|who)\b[^,;]*)*,", re.I)
 
 
@@ -213,7 +220,13 @@ _CONCESSIVE_OPENING = re.compile(r"^\W*(?:although|though|even though|while|whil
 _DISCOUNTED = re.compile(r"\b(?:(?:is|are|was|were|has|have|did|does|do) not (?:been )?(?:having|had|have|having had) (?:a |any )?"
                          r"(?:significant |negative |adverse |detrimental )?(?:impact|effect)|not impacting (?:\w+ )?"
                          r"(?:significantly|negatively|adversely)|(?:is|was|are|were) not widespread|"
-                         r"(?:generally|have been|has been|were|was) (?:\w+ )?(?:brief|minimal|minor|short-lived))\b", re.I)
+                         r"(?:generally|have been|has been|were|was) (?:\w+ )?(?:brief|minimal|minor|short-lived)|"
+                         # "although no detrimental impact was found", "this does not prevent most young people from
+                         # developing ...", "understandably at different stages", "due to external factors"
+                         r"no (?:\w+ )?(?:detrimental|negative|adverse|significant) (?:impact|effect)|"
+                         r"(?:does|did|has|have|do) not prevent(?:ed)? (?:\w+ ){0,4}from|understandabl[ey]|"
+                         r"due to external factors|(?:outside|beyond) (?:of )?(?:the (?:local )?authority['’]s|their|its) control)\b",
+                         re.I)
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -228,6 +241,14 @@ def _clauses(sentence: str) -> list[str]:
             piece = piece[m.end():]
         out.append(piece)
     return [c for c in out if c.strip()]
+
+
+# A turn that says the clause before has not shown its effect, its subject left out: "..., but is yet to have an
+# impact", "..., but has not yet been embedded"
+_ELIDED_NOT_YET = re.compile(r"^\W*(?:and |but )?(?:(?:it|this|they|these|which) )?(?:is|are|has|have|had)\s+"
+                             r"(?:yet to (?:have|show|demonstrate|make|be (?:fully )?(?:embedded|realised|seen|evaluated|tested))|"
+                             r"not yet (?:embedded|had|shown|demonstrated|evident|been (?:fully )?(?:embedded|evaluated|tested)))\b",
+                             re.I)
 
 
 # A challenge the council faces, stated as context (stance_notes hard case 9: "Placement sufficiency is an ongoing
@@ -246,6 +267,7 @@ def _cues(sentence: str) -> tuple[int, int]:
     # says when something happens, the rest of the sentence how well it is done
     sentence = _LEAD_CLAUSE.sub(" ", sentence)
     pos = neg = challenges = 0
+    last = 0
     for clause in _clauses(sentence):
         p, n = _clause_cues(clause)
         if n and _CHALLENGE.search(clause):
@@ -253,7 +275,10 @@ def _cues(sentence: str) -> tuple[int, int]:
             if not n_met:  # its only shortfall is a challenge the council faces: context if the sentence meets it
                 challenges += n
                 p, n = p_met, 0
-        pos += 0 if n or _NOT_YET_SHOWN.search(clause) else p
+        if _ELIDED_NOT_YET.match(clause):
+            pos -= last  # "a positive step, but is yet to have an impact": the step's effect is not shown (rule 3)
+        last = 0 if n or _NOT_YET_SHOWN.search(clause) else p
+        pos += last
         neg += n
     if not pos:
         neg += challenges  # "Sufficiency remains a challenge." stands as a shortfall when nothing meets it
@@ -274,7 +299,24 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"(?:\w+ ){0,2}needs?\b|\bbetter than\b|"
                           r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b|"
                           # children's own view of their care, and effort inspectors credit
-                          r"\b(?:feel|feels|felt) (?:\w+ )?(?:listened to|heard|safe)\b|\bwork(?:ed|s)? (?:very )?hard\b", re.I)
+                          r"\b(?:feel|feels|felt) (?:\w+ )?(?:listened to|heard|safe)\b|\bwork(?:ed|s)? (?:very )?hard\b|"
+                          # "I would not be where I am now"; "needs are identified and addressed"; "plans ... help track"
+                          r"\bwould(?: not|n['’]t) (?:be|have got|have been) where\b|"
+                          r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
+                          r"\b(?:and|which|that) help (?:to )?(?:track|identify|reduce|improve|prevent|understand|build|"
+                          r"develop|keep|inform|shape)\b", re.I)
+# "where a return home would be unsafe": a hypothetical circumstance, not a finding ("where plans would benefit from
+# more detail" is one)
+_HYPOTHETICAL = re.compile(r"\b(?:where|when|if)\b[^,;.]*?\bwould (?!benefit|have benefit)[^,;.]*", re.I)
+# Words of finding or answering a shortfall: "audits identify any gaps", "challenging external delays", "the
+# response to a recent decline"
+_DETECTING = re.compile(r"\b(?:identif(?:y|ies|ying)|pick(?:s|ing)? up|challenging|respon(?:ses?|ds?|ding) to)\b", re.I)
+# Fewer of a bad thing: "persistent absence is reducing", "delays have fallen"
+_FALLING = frozenset("reducing falling fallen decreasing decreased declining declined dropped dropping lower".split())
+_FALL = re.compile(r"(?:has|have) (?:fallen|dropped|declined)\b", re.I)
+_BAD_THINGS = frozenset("absence absences exclusion exclusions moves referrals re referrals caseloads workloads turnover "
+                        "vacancy vacancies agency delay delays drift missing neet waiting offending reoffending "
+                        "suspensions episodes".split())
 # A short quoted name ("the ‘It’s not OK’ campaign") is a title, not a finding.
 _QUOTED_NAME = re.compile(r"[‘“\"][^‘“\"\n]{1,40}?[’”\"](?=\s+(?:campaign|project|programme|strategy|initiative|model|"
                           r"approach|team|service|group|panel|scheme|framework|event|awards?)\b)", re.I)
@@ -306,7 +348,7 @@ def _blank(text: str, matches: list[re.Match[str]]) -> str:
 
 
 def _clause_cues(sentence: str) -> tuple[int, int]:
-    s = _PURPOSE.sub(" ", _QUOTED_NAME.sub(" ", sentence))
+    s = _HYPOTHETICAL.sub(" ", _PURPOSE.sub(" ", _QUOTED_NAME.sub(" ", sentence)))
     neg = 0
     pos = 0
     for m in _POS_PHRASES.finditer(s):
@@ -324,18 +366,34 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             pos += 1  # "there is no waiting list": a double negative approves
         elif re.match(r"(?:needs?|more|further)\b", m.group(0), re.I) and {"where", "what"} & set(before):
             continue  # "where they need to improve", "where more assurance is required": what a process finds
+        elif re.match(r"needs?\b", m.group(0), re.I) and before[-1:] == ["the"]:
+            continue  # "the need to improve sufficiency": a need someone names, not a finding that it needs to
+        elif _DETECTING.search(" ".join(before)):
+            pos += 1  # "the response to a recent decline in performance": the shortfall is what practice answers
+        elif _FALL.match(m.group(0)) and set(s[:m.start()].lower().replace("-", " ").split()[-12:]) & _BAD_THINGS:
+            pos += 1  # "the percentage of repeat referrals has fallen": fewer of a bad thing is an improvement
         elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
                   or _WHO & set(before) and not re.match(r"ha(?:ve|s|d)\b", m.group(0), re.I)):
             neg += 1  # "children who are still waiting" describes; "children who have not been seen" finds
     s = _blank(s, found)
-    toks = [t.lower().replace("’", "'") for t in _TOKEN.findall(s)]
+    matches = list(_TOKEN.finditer(s))
+    toks = [m.group(0).lower().replace("’", "'") for m in matches]
+    # where each token's clause starts (after the last comma, semicolon or colon before it)
+    starts, at = [], 0
+    for i, m in enumerate(matches):
+        if i and re.search(r"[,;:]", s[matches[i - 1].end():m.start()]):
+            at = i
+        starts.append(at)
     used: set[int] = set()
     for i, t in enumerate(toks):
         if i in used:
             continue
         if t in _NEG_WORDS:
-            answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or (
+            answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or _DETECTING.search(" ".join(toks[max(0, i - 6):i])) \
+                or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or set(toks[i + 1:i + 4]) & _FALLING or (
                 "without" in toks[i + 1:i + 5] and "would" in toks[max(0, i - 4):i])  # "would be worse without"
+            if set(toks[max(0, i - 6, starts[i]):i]) & {"when", "whenever", "if", "unless"}:
+                continue  # "when they are unable to live together", "when deficits are identified": a circumstance
             if set(toks[max(0, i - 3):i]) & _WHO:
                 continue  # "children who are persistently absent": who a service is for
             if toks[i - 1:i] and toks[i - 1] in ("minor", "slight", "slightly", "marginally"):
@@ -372,7 +430,11 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 continue
             if "unless" in ahead:
                 continue  # "children do not move unless the plan is for them to": a safeguard, not a shortfall
-            if ahead[:1] in (["only"], ["just"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
+            if ahead[:1] in (["prevent"], ["prevents"], ["stop"], ["stops"]) and "from" in ahead \
+                    and not set(ahead) & _NEG_WORDS:
+                pos += 1  # "this does not prevent young people from developing trusting relationships"
+                continue
+            if ahead[:1] in (["only"], ["just"], ["simply"], ["merely"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
                     or ahead[:2] in (["be", "achieved"], ["have", "to"], ["need", "to"]):
                 # "chose not to be moved", "do not have to buy in", "does not need to": no shortfall
                 continue

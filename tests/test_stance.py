@@ -14,7 +14,7 @@ from conftest import ROOT, cli_json
 from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
 
 LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl"
-          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2", "_sixth")]
+          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2", "_sixth", "_seventh", "_heldout3")]
 
 
 @pytest.mark.parametrize("text, want", [
@@ -201,7 +201,7 @@ def _score(files):
 
 
 def test_own_labels_meet_the_targets():
-    """663 paragraphs of other topics than the shared labels', labelled by reading them: right for >= 85% and a
+    """The own label files (other topics than the shared labels'), labelled by reading them: right for >= 85% and a
     strength given for a concern (or the reverse) at most 2 in 300."""
     rows, right, swaps = _score(LABELS)
     assert len(rows) >= 150
@@ -313,4 +313,68 @@ def test_sixth_label_set_rules(text, want):
     ("Sufficiency remains a challenge.", "concern"),
 ])
 def test_sixth_label_set_rules_keep(text, want):
+    assert stance(text) == want
+
+
+# Rules from bench/labels/stance_own_seventh.jsonl: paragraphs called mixed or concern in good and outstanding reports
+# (sentences like theirs; each read otherwise by the code before them)
+@pytest.mark.parametrize("text, want", [
+    # "too" meaning "also" before a verb is no shortfall
+    ("Elected members too demonstrate a strong commitment to children in care.", "strength"),
+    # a condition or a hypothetical says when something happens, not how well it is done
+    ("Brothers and sisters are helped to keep in touch well when they are unable to live together.", "strength"),
+    ("IROs provide robust challenge, particularly when deficits are identified.", "strength"),
+    ("Adoption is considered early where a return home would be unsafe.", "neutral"),
+    # "referrals which do not meet the threshold" say which referrals; a waiting list one registers on is no delay
+    ("Partners respond promptly to referrals which do not meet the threshold for social care.", "strength"),
+    ("Care leavers are registered early so they can accrue time on the housing waiting list.", "neutral"),
+    # a shortfall found or answered by practice: "identify any shortfalls", "the response to a decline"
+    ("Team level data enables managers to identify any performance shortfalls and respond accordingly.", "strength"),
+    ("Managers were swift in their response to a recent decline in performance.", "strength"),
+    ("Managers have been proactive in challenging external delays.", "strength"),
+    # fewer of a bad thing is an improvement (rule 1: "declining CME")
+    ("Persistent absence is reducing in primary and secondary schools.", "strength"),
+    ("The percentage of repeat referrals has fallen significantly.", "strength"),
+    ("As a result, avoidable delay in progressing plans is rare.", "strength"),
+    # double negatives and counterfactual praise
+    ("One young person said of her personal adviser, 'I cannot fault her.'", "strength"),
+    ("A care leaver said, 'I would not be where I am now without them.'", "strength"),
+    ("Managers use pre-proceedings not simply as a step into care, but as a vehicle for change.", "neutral"),
+    # shortfalls the inspectors discount (hard case 4)
+    ("Health partners do not always attend, although no detrimental impact was found for children.", "neutral"),
+    ("Although some visits are delayed, this does not prevent young people from building positive relationships.",
+     "strength"),
+    ("The model is understandably at different stages, and its impact is not evident in every case.", "neutral"),
+    ("Timescales for two applicants were not met due to external factors.", "neutral"),
+    # past problems and leaders ahead of them (hard case 9)
+    ("Services are good, much improved from those found to be inadequate in 2017. Leaders have made purposeful "
+     "progress.", "strength"),
+    ("Leaders had already identified capacity issues before the visit.", "neutral"),
+    ("For example, the need to improve the sufficiency of local foster placements.", "neutral"),
+    # context a sentence opens with
+    ("Faced with long waiting times for mental health services, the council proactively commissions support.",
+     "strength"),
+    # practice reaching its aim; decisive action approves
+    ("Needs are identified and addressed within visits, but records are not sufficiently clear.", "mixed"),
+    ("Plans are reviewed termly and help track progress, but targets are not always specific.", "mixed"),
+    ("Managers take decisive action to initiate pre-proceedings.", "strength"),
+    # effect not yet shown: a step whose impact is "yet to" show is no strength; striving is intent
+    ("The new panel is a positive step, but is yet to have an impact.", "concern"),
+    ("Leaders are continually striving to establish and deliver greater consistency and to achieve improved "
+     "workforce stability.", "neutral"),
+])
+def test_seventh_label_set_rules(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # what these rules must leave as they were: a response that is slow, a clause after "they" that judges, a fall
+    # in something good, a "where" finding, and leaders' identifying done by inspectors
+    ("For a small number of children the response was less timely.", "concern"),
+    ("Although assessments are ensuring that children are safe, they are not yet good.", "mixed"),
+    ("Attendance at school has fallen this year.", "concern"),
+    ("In cases where plans would benefit from more detail, progress is slower.", "concern"),
+    ("Inspectors identified delays in initial health assessments.", "concern"),
+])
+def test_seventh_label_set_rules_keep(text, want):
     assert stance(text) == want
