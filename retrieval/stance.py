@@ -116,7 +116,7 @@ _NEG_WORDS = frozenset(
     "unable overdue backlog absence overly backlogs infrequent reactive perfunctory deficit deficits "
     "deficiency deficiencies shortcoming shortcomings failings lagging absent worse prematurely premature dipped "
     "struggled struggles struggling confusion confused avoidable deterioration insufficiency shortage shortages "
-    "frustration frustrations".split())
+    "frustration frustrations unmanageable".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -135,7 +135,7 @@ _POS_WORDS = frozenset(
     "high-quality strengthened excellence praised dedicated determined passionate diligent clear clearly "
     "regularly routinely logical sensible dynamic visible accessible approachable transparent trust embedded "
     "tangible asset persistent persistently actively closely valuable enthusiastic overwhelmingly enjoy enjoys "
-    "impressive sound constructive seamless seamlessly benefiting benefitting decisive decisively".split())
+    "impressive sound constructive seamless seamlessly benefiting benefitting decisive decisively manageable".split())
 # Words a negation turns round; an approving word preceded by one of these (within three words) is a shortfall.
 # A negation of these approves: "not forgotten", "does not have to wait".
 _NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored deter deterred hinder "
@@ -305,6 +305,9 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
                           r"\b(?:and|which|that) help (?:to )?(?:track|identify|reduce|improve|prevent|understand|build|"
                           r"develop|keep|inform|shape)\b", re.I)
+# After "no longer": a bad thing gone is an improvement, a status is neither ("no longer effective" is a shortfall)
+_NO_LONGER_BAD = frozenset("high wait waits waiting bed b&b unsuitable concern issue problem too".split())
+_NO_LONGER_STATUS = frozenset("able looked in need needs required eligible subject".split())
 # "where a return home would be unsafe": a hypothetical circumstance, not a finding ("where plans would benefit from
 # more detail" is one)
 _HYPOTHETICAL = re.compile(r"\b(?:where|when|if)\b[^,;.]*?\bwould (?!benefit|have benefit)[^,;.]*", re.I)
@@ -334,15 +337,15 @@ _DETERMINERS = frozenset("a an the its their two three new this these".split())
 _ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
 
 
-def _blank(text: str, matches: list[re.Match[str]]) -> str:
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with the matched phrases replaced by a space (one scan of the long phrase pattern, not two)."""
-    if not matches:
+    if not spans:
         return text
     parts, at = [], 0
-    for m in matches:
-        parts.append(text[at:m.start()])
+    for start, end in spans:
+        parts.append(text[at:start])
         parts.append(" ")
-        at = m.end()
+        at = max(at, end)
     parts.append(text[at:])
     return "".join(parts)
 
@@ -360,8 +363,19 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
     s = _NEUTRALISE.sub(" ", _POS_PHRASES.sub(" ", s))
     # Phrases first; their words are then blanked so a phrase counts once.
     found = list(_NEG_PHRASES.finditer(s))
-    for m in found:
+    spans = [(m.start(), m.end()) for m in found]
+    for k, m in enumerate(found):
         before = s[max(0, m.start() - 40):m.start()].lower().split()[-4:]
+        if m.group(0).lower() == "no longer":
+            after = list(_TOKEN.finditer(s[m.end():m.end() + 60]))[:5]
+            words = [w.group(0).lower() for w in after]
+            bad = [j for j, w in enumerate(words) if w in _NEG_WORDS or w in _NEG_AFTER_NOT or w in _NO_LONGER_BAD]
+            if bad:  # "children no longer wait", "are no longer placed in bed and breakfast": an improvement
+                pos += 1
+                spans[k] = (m.start(), m.end() + after[bad[-1]].end())
+                continue
+            if words[:1] and words[0] in _NO_LONGER_STATUS:
+                continue  # "when children are no longer able to live at home", "no longer looked after": a status
         if before[-1:] in (["no"], ["without"]):
             pos += 1  # "there is no waiting list": a double negative approves
         elif re.match(r"(?:needs?|more|further)\b", m.group(0), re.I) and {"where", "what"} & set(before):
@@ -375,7 +389,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
                   or _WHO & set(before) and not re.match(r"ha(?:ve|s|d)\b", m.group(0), re.I)):
             neg += 1  # "children who are still waiting" describes; "children who have not been seen" finds
-    s = _blank(s, found)
+    s = _blank(s, spans)
     matches = list(_TOKEN.finditer(s))
     toks = [m.group(0).lower().replace("’", "'") for m in matches]
     # where each token's clause starts (after the last comma, semicolon or colon before it)

@@ -378,3 +378,23 @@ def test_seventh_label_set_rules(text, want):
 ])
 def test_seventh_label_set_rules_keep(text, want):
     assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # "no longer" before a bad thing is an improvement (read as a shortfall before: a strength/concern swap)
+    ("Children no longer wait for their initial assessments.", "strength"),
+    ("Young people are no longer placed in bed and breakfast accommodation.", "strength"),
+    ("Caseloads are no longer high.", "strength"),
+    ("Children no longer experience delays in their plans.", "strength"),
+    # ... before a status it is neither; "manageable" approves and "unmanageable" falls short
+    ("Social workers act swiftly as soon as children are no longer able to live safely at home.", "strength"),
+    ("Caseloads are manageable.", "strength"),
+    ("Caseloads are unmanageable.", "concern"),
+])
+def test_no_longer_and_manageable(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text", ["The panel is no longer effective.", "Care leavers no longer have a dedicated nurse."])
+def test_no_longer_before_what_was_good_stays_a_shortfall(text):
+    assert stance(text) == "concern"
