@@ -404,7 +404,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue
         if t in _NEG_WORDS:
             answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or _DETECTING.search(" ".join(toks[max(0, i - 6):i])) \
-                or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or set(toks[i + 1:i + 4]) & _FALLING or (
+                or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or set(toks[i + 1:i + 13]) & {"rare", "uncommon"} or set(toks[i + 1:i + 4]) & _FALLING or (
                 "without" in toks[i + 1:i + 5] and "would" in toks[max(0, i - 4):i])  # "would be worse without"
             if set(toks[max(0, i - 6, starts[i]):i]) & {"when", "whenever", "if", "unless"}:
                 continue  # "when they are unable to live together", "when deficits are identified": a circumstance

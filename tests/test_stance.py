@@ -398,3 +398,8 @@ def test_no_longer_and_manageable(text, want):
 @pytest.mark.parametrize("text", ["The panel is no longer effective.", "Care leavers no longer have a dedicated nurse."])
 def test_no_longer_before_what_was_good_stays_a_shortfall(text):
     assert stance(text) == "concern"
+
+
+def test_a_shortfall_said_to_be_rare_approves():
+    # "rare" may close a long subject: the shortfall it weighs is several words before it
+    assert stance("Avoidable delay in progressing plans for children and families is rare.") == "strength"
