@@ -54,7 +54,7 @@ _NEUTRALISE = re.compile(
     r"strengths,? and (?:their |its )?areas|without exception|"
     r"as well as|well[- ]?being|well (?:below|above|short|behind|over|under|within|beyond)|to be good|good level of need|for good|good practice guidance|"
     r"child protection concerns?|concerns? (?:are|is|were|was) (?:raised|identified|reported)|"
-    r"poor parental|parental (?:poor|mental)|poor (?:mental |physical |emotional )?health|risk of harm|at risk of|good enough|"
+    r"poor parental|poor parenting|parental (?:poor|mental)|poor (?:mental |physical |emotional )?health|risk of harm|at risk of|good enough|"
     r"(?:has|have) not yet been (?:formally |fully |independently )?(?:evaluated|tested|measured)|"
     r"yet to be (?:formally |fully |independently )?(?:evaluated|tested|measured)|(?:has|have) not yet taken effect|"
     r"yet to take effect|too early to (?:judge|assess|evaluate|tell|say|measure|determine|see)|"
@@ -140,7 +140,7 @@ _POS_WORDS = frozenset(
 # A negation of these approves: "not forgotten", "does not have to wait".
 _NEG_AFTER_NOT = frozenset("wait waiting forgotten overlooked lost delayed disadvantaged ignored deter deterred hinder "
                            "hindered missing compromised complacent tempered diminished dampened weakened eroded isolation "
-                           "fault faulted".split())
+                           "fault faulted afraid hesitate hesitant".split())
 _NEGATORS = frozenset("not no never nor without absence lack lacks lacked lacking insufficient insufficiently less few "
                       "fewer rarely seldom neither cannot can't don't doesn't didn't isn't aren't wasn't weren't "
                       "haven't hasn't hadn't won't".split())
@@ -172,7 +172,7 @@ _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|(?:long |a )?history 
                             re.I)
 _CONDITIONAL = frozenset("if unless whether may might".split())
 # "when it is not safe", "when rehabilitation cannot be achieved": circumstances of a family, not a finding.
-_CIRCUMSTANCE = frozenset("when where if unless whenever wherever".split())
+_CIRCUMSTANCE = frozenset("when where if unless whenever wherever why".split())
 # A sentence holds a strength and a concern only when a contrast sets them apart ("Although X is good, Y is not").
 _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|yet|nevertheless|nonetheless|except|"
                        r"even so|in contrast|conversely|equally)\b|;", re.I)
@@ -184,7 +184,7 @@ _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|
                             r"ensure|maintain|increase|reduce|recruit)|"
                             r"(?:is|are) to be (?!commended|congratulated|praised)(?:made|done|\w+ed)\b|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
                             r"agreed|put in place|produced|written) (?:an? |the |its |their )?(?:new )?(?:\w+ ){0,2}"
-                            r"(?:plan|strategy|action plan|policy)\b|will be|wants? (?:each|every|all|children|to)|"
+                            r"(?:plan|strategy|action plan|policy)\b|will be|(?<!not )(?<!n.t )wants? (?:each|every|all|children|to)|"
                             r"aims? to|the aim of|striv(?:e|es|ing)|aspire|yet to (?:show|demonstrate|have an? (?:impact|effect))|"
                             r"no (?:\w+ )?evidence of (?:the )?impact|(?:is|are) in progress|imminent)\b", re.I)
 
@@ -212,7 +212,8 @@ _OPENING_CONNECTIVE = re.compile(r"^\W*(?:however|but|yet|nevertheless|nonethele
 # Where a sentence turns: each side is read on its own ("X is good, but Y is not").
 _CLAUSE_TURN = re.compile(r"\b(?:however|but|nevertheless|nonetheless|even so|in contrast|conversely)\b|"
                           r"(?=\b(?:although|though|while|whilst|despite|notwithstanding)\b)|"
-                          r";(?!\s*(?:for example|for instance|including|such as)\b)", re.I)
+                          r";(?!\s*(?:for example|for instance|including|such as)\b)|"
+                          r",\s*(?=with (?:only |the exception|a (?:few|small|very small)\b|some\b|isolated\b))", re.I)
 _CONCESSIVE_OPENING = re.compile(r"^\W*(?:although|though|even though|while|whilst|despite|in spite of|notwithstanding)\b"
                                  r"[^,]*,", re.I)
 # Inspectors discounting a shortfall they name (stance_notes hard case 4: "These delays have generally been brief"):
@@ -303,11 +304,17 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           # "I would not be where I am now"; "needs are identified and addressed"; "plans ... help track"
                           r"\bwould(?: not|n['’]t) (?:be|have got|have been) where\b|"
                           r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
+                          r"\b(?:would not|wouldn['’]t|do not|don['’]t) want to (?:\w+ ){0,2}anywhere else|second to none|"
+                          r"\b(?:spoke|speak|speaks|spoken) (?:very )?highly\b|"
+                          r"(?<!\bto )(?<!\bwill )(?<!\bearly )(?<!\bcould )\bhelp(?:s|ed)? (?:(?:young people|children|families|parents|"
+                          r"carers|them|care leavers) )?(?:to )?(?:overcome|cope|achieve|stay|remain)\b|"
                           r"\b(?:and|which|that) help (?:to )?(?:track|identify|reduce|improve|prevent|understand|build|"
                           r"develop|keep|inform|shape)\b", re.I)
 # After "no longer": a bad thing gone is an improvement, a status is neither ("no longer effective" is a shortfall)
 _NO_LONGER_BAD = frozenset("high wait waits waiting bed b&b unsuitable concern issue problem too".split())
 _NO_LONGER_STATUS = frozenset("able looked in need needs required eligible subject".split())
+# What "no evidence of ..." can rule out: "no evidence of children being left at risk of harm"
+_HARM = frozenset("risk harm harmed unsafe unprotected".split())
 # "where a return home would be unsafe": a hypothetical circumstance, not a finding ("where plans would benefit from
 # more detail" is one)
 _HYPOTHETICAL = re.compile(r"\b(?:where|when|if)\b[^,;.]*?\bwould (?!benefit|have benefit)[^,;.]*", re.I)
@@ -376,6 +383,14 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 continue
             if words[:1] and words[0] in _NO_LONGER_STATUS:
                 continue  # "when children are no longer able to live at home", "no longer looked after": a status
+        if re.match(r"no (?:\w+ ){0,2}evidence$", m.group(0), re.I):
+            after = list(_TOKEN.finditer(s[m.end():m.end() + 80]))[:8]
+            words = [w.group(0).lower() for w in after]
+            bad = [j for j, w in enumerate(words) if w in _NEG_WORDS or w in _HARM]
+            if words[:1] in (["of"], ["that"]) and bad:  # "no evidence of drift or delay": a double negative approves
+                pos += 1
+                spans[k] = (m.start(), m.end() + after[bad[-1]].end())
+                continue
         if before[-1:] in (["no"], ["without"]):
             pos += 1  # "there is no waiting list": a double negative approves
         elif re.match(r"(?:needs?|more|further)\b", m.group(0), re.I) and {"where", "what"} & set(before):
@@ -404,7 +419,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue
         if t in _NEG_WORDS:
             answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or _DETECTING.search(" ".join(toks[max(0, i - 6):i])) \
-                or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or set(toks[i + 1:i + 13]) & {"rare", "uncommon"} or set(toks[i + 1:i + 4]) & _FALLING or (
+                or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or any(
+                    w in _ANSWERED_AFTER and toks[j - 1] in ("been", "being") for j, w in enumerate(toks[:i + 13]) if j > i + 1) or set(toks[i + 1:i + 13]) & {"rare", "uncommon"} or set(toks[i + 1:i + 4]) & _FALLING or (
                 "without" in toks[i + 1:i + 5] and "would" in toks[max(0, i - 4):i])  # "would be worse without"
             if set(toks[max(0, i - 6, starts[i]):i]) & {"when", "whenever", "if", "unless"}:
                 continue  # "when they are unable to live together", "when deficits are identified": a circumstance

@@ -403,3 +403,26 @@ def test_no_longer_before_what_was_good_stays_a_shortfall(text):
 def test_a_shortfall_said_to_be_rare_approves():
     # "rare" may close a long subject: the shortfall it weighs is several words before it
     assert stance("Avoidable delay in progressing plans for children and families is rare.") == "strength"
+
+
+@pytest.mark.parametrize("text, want", [
+    # a passive answer may close a long subject
+    ("Weaknesses identified at the focused visit have been addressed.", "strength"),
+    # "no evidence of" a shortfall or of harm is a double negative; "no evidence that" good happens stays one
+    ("Inspectors saw no evidence of drift or delay.", "strength"),
+    ("There was no evidence of children being left in situations of risk.", "strength"),
+    ("There is no evidence that plans are reviewed.", "concern"),
+    # "not afraid to challenge", "would not want to work anywhere else": praise
+    ("Social workers are not afraid to challenge partners.", "strength"),
+    ("Staff told inspectors that they would not want to work anywhere else.", "strength"),
+    # why a child could not live at home is their story, not a shortfall; poor parenting is what families face
+    ("Young people are helped to understand why they could not live with their families.", "strength"),
+    ("The impact of poor parenting on children is clearly analysed.", "strength"),
+    # ", with only isolated examples of ..." turns the sentence: both are stated (rule 5)
+    ("Practice is strong, with only isolated examples of weaker recording.", "mixed"),
+    # help that reaches its aim, praise said plainly
+    ("Personal advisers help young people overcome barriers to employment.", "strength"),
+    ("Foster carers spoke highly of the support they receive.", "strength"),
+])
+def test_double_negatives_and_plain_praise(text, want):
+    assert stance(text) == want
