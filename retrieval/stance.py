@@ -312,6 +312,7 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"develop|keep|inform|shape)\b", re.I)
 # After "no longer": a bad thing gone is an improvement, a status is neither ("no longer effective" is a shortfall)
 _NO_LONGER_BAD = frozenset("high wait waits waiting bed b&b unsuitable concern issue problem too".split())
+_NEEDING = frozenset("need needs require requires want wants wish".split())
 _NO_LONGER_STATUS = frozenset("able looked in need needs required eligible subject".split())
 # What "no evidence of ..." can rule out: "no evidence of children being left at risk of harm"
 _HARM = frozenset("risk harm harmed unsafe unprotected".split())
@@ -391,8 +392,10 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 pos += 1
                 spans[k] = (m.start(), m.end() + after[bad[-1]].end())
                 continue
-        if before[-1:] in (["no"], ["without"]):
-            pos += 1  # "there is no waiting list": a double negative approves
+        if m.group(0).lower() == "not all" and set(_TOKEN.findall(s[m.end():m.end() + 40].lower())[:4]) & _NEEDING:
+            continue  # "not all children in need require a social worker": a count of who needs what, no shortfall
+        if before[-1:] in (["no"], ["without"]) or "no" in before[-3:] and re.match(r"(?:too|wait)\w*\b", m.group(0), re.I):
+            pos += 1  # "there is no waiting list", "no child waits too long": a double negative approves
         elif re.match(r"(?:needs?|more|further)\b", m.group(0), re.I) and {"where", "what"} & set(before):
             continue  # "where they need to improve", "where more assurance is required": what a process finds
         elif re.match(r"needs?\b", m.group(0), re.I) and before[-1:] == ["the"]:
@@ -418,7 +421,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         if i in used:
             continue
         if t in _NEG_WORDS:
-            answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or _DETECTING.search(" ".join(toks[max(0, i - 6):i])) \
+            answered = set(toks[max(0, i - 6):i]) & _ANSWERERS or set(toks[max(0, i - 3):i]) & {"fewer", "rarely", "seldom"} or _DETECTING.search(" ".join(toks[max(0, i - 6):i])) \
                 or set(toks[i + 1:i + 8]) & _ANSWERED_AFTER or any(
                     w in _ANSWERED_AFTER and toks[j - 1] in ("been", "being") for j, w in enumerate(toks[:i + 13]) if j > i + 1) or set(toks[i + 1:i + 13]) & {"rare", "uncommon"} or set(toks[i + 1:i + 4]) & _FALLING or (
                 "without" in toks[i + 1:i + 5] and "would" in toks[max(0, i - 4):i])  # "would be worse without"
@@ -442,6 +445,10 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 if w in _CLAUSE_END:
                     ahead = ahead[:j]
                     break
+            few = [j for j in range(max(0, i - 5), i) if toks[j] == "few" and toks[j - 1:j] != ["a"]]
+            if few and not set(toks[few[0]:i]) & _WHO:
+                pos += 1  # "very few care leavers are not in touch": a double negative ("a few ... not" is a shortfall)
+                continue
             if set(toks[max(0, i - 3):i]) & _WHO and toks[i - 1] not in ("have", "has", "had"):
                 continue  # "children who are not in school": who the service is for, not how well it serves them
                 # (but "children who have not been contacted" is a finding); nor a double negative with what follows

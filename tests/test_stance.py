@@ -426,3 +426,19 @@ def test_a_shortfall_said_to_be_rare_approves():
 ])
 def test_double_negatives_and_plain_praise(text, want):
     assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # fewer of a shortfall, and "very few ... not", are double negatives ("a few ... not" is a shortfall, rule 4)
+    ("Compared with the previous inspection, fewer children experience drift.", "strength"),
+    ("Very few care leavers are not in touch with their personal advisers.", "strength"),
+    ("A few care leavers are not in touch with their personal advisers.", "concern"),
+    # "no child waits too long" approves; "children wait too long" after another "no" does not
+    ("Managers ensure that no child waits too long for a decision.", "strength"),
+    ("There is no oversight so children are waiting too long.", "concern"),
+    # "not all ... require" counts who needs what
+    ("Not all children in need require a social worker, and those stepped down are well supported.", "strength"),
+    ("Not all children have an up-to-date plan.", "concern"),
+])
+def test_fewer_very_few_and_not_all_as_counts(text, want):
+    assert stance(text) == want
