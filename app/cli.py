@@ -542,6 +542,9 @@ def fetch(councils: tuple[str, ...], kinds: str, since: str | None, dest: str | 
             click.echo(f"FAILED  {pub.describe()} {pub.url}: {why}")
         for o in res.unreadable:
             click.echo(f"UNREADABLE  {o.path}: {o.reason}")
+        for pub, before in res.redated:
+            click.echo(f"REDATED  {pub.describe()}: already indexed as published {before or 'on no date'}; "
+                       "now under the listed date")
         for pub, read in res.date_mismatches:
             click.echo(f"DATE  {pub.describe()}: the file reads as published {read}; indexed under the listed date")
         for o in res.added:

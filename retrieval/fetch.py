@@ -52,6 +52,7 @@ MAX_SEARCH_PAGES = 50  # 5,000 providers: far more than England's ~153 local aut
 MANIFEST = "manifest.json"
 KINDS = {"inspections": ("inspection",), "visits": ("visit",), "all": ("inspection", "visit", "other")}
 DATE_TOLERANCE_DAYS = 7
+_KIND_OF_REPORT = {"ofsted_inspection": "inspection", "ofsted_visit": "visit", "ofsted_jtai": "visit"}
 MAX_RETRY_AFTER = 120.0
 Progress = Callable[[str, int, int, str], None]  # (stage, done, total, what): stages search, providers, download
 
@@ -99,6 +100,7 @@ class FetchResult:
     failed: list[tuple[Publication, str]] = field(default_factory=list)  # could not be downloaded (retry later)
     outcomes: list[Any] = field(default_factory=list)  # the indexer's Outcome for each file it was given
     date_mismatches: list[tuple[Publication, str]] = field(default_factory=list)  # (publication, the file's date)
+    redated: list[tuple[Publication, str]] = field(default_factory=list)  # already indexed: (publication, old date)
     notes: list[str] = field(default_factory=list)  # site oddities that did not stop the run
 
     @property
@@ -117,6 +119,8 @@ class FetchResult:
             parts.append(f"{len(self.not_pdf)} not a PDF")
         if self.unreadable:
             parts.append(f"{len(self.unreadable)} could not be read")
+        if self.redated:
+            parts.append(f"{len(self.redated)} already indexed given the date Ofsted lists")
         if self.failed:
             parts.append(f"{len(self.failed)} could not be downloaded (run again to retry)")
         return "; ".join(parts)
@@ -135,6 +139,7 @@ class FetchResult:
                        "paragraphs": o.paragraphs} for o in self.added],
             "unreadable": [{"path": o.path, "reason": o.reason} for o in self.unreadable],
             "date_mismatches": [{**pub(p), "published_read": read} for p, read in self.date_mismatches],
+            "redated": [{**pub(p), "published_before": before} for p, before in self.redated],
             "notes": self.notes,
         }
 
@@ -564,7 +569,13 @@ def fetch(store, councils: list[str] | None = None, kinds: str | Iterable[str] =
         rep = held.get(entry.get("sha256"))
         if rep is None:
             todo[str(path.resolve())] = p
-        elif entry.get("report_id") != rep.get("report_id"):  # a manifest rebuilt from the files, or a new index
+            continue
+        if p.listed and rep.get("published") != p.listed and _KIND_OF_REPORT.get(rep.get("kind")) == p.kind:
+            # indexed from the same file before (from corpus/, an upload): it takes the date Ofsted lists it under
+            store.redate(rep["report_id"], p.listed)
+            result.redated.append((p, rep.get("published") or ""))
+            rep["published"] = p.listed
+        if entry.get("report_id") != rep.get("report_id") or entry.get("published") != rep.get("published"):
             manifest.put(p.file_id, {**entry, "report_id": rep.get("report_id"), "index_status": "indexed",
                                      "published": rep.get("published")})
     if todo:

@@ -301,6 +301,22 @@ class Store:
                                                         "council": r.council, "published": r.published})])
         self.meta.delete(ids=[f"pending:{r.id}"])
 
+    def redate(self, report_id: str, published: str) -> None:
+        """Give an indexed report another publication date (the date its publisher lists it under, learnt after it
+        was indexed from the file), in its record and in every row that carries the date, without re-embedding."""
+        rep = self.report(report_id)
+        if rep is None or rep.get("published") == published:
+            return
+        date = {"published": published, "pub_ord": _pub_ord(published)}
+        for col in (self.paragraphs, self.recs):
+            ids = col.get(where=report_filter([report_id]), include=[])["ids"]
+            for i in range(0, len(ids), 1000):
+                col.update(ids=ids[i:i + 1000], metadatas=[date] * len(ids[i:i + 1000]))
+        got = self.reports_col.get(ids=[report_id], include=["documents", "metadatas"])
+        record = {**json.loads(got["documents"][0]), "published": published}
+        self.reports_col.update(ids=[report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
+                                metadatas=[{**(got["metadatas"][0] or {}), "published": published}])
+
     def write_marker(self) -> tuple | None:
         """Size and modification time of the local index's database files: changes whenever anything is written,
         so a reader can skip working out the stamp while it is unchanged (None for a server: ask the stamp)."""

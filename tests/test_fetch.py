@@ -333,8 +333,35 @@ def test_visits_are_fetched_when_asked_for(first_run):
     assert [(x["file_id"], x["kind"], x["listed"]) for x in res["downloaded"]] == \
         [("50081111", "visit", "2023-03-21")]
     assert res["added"] == []  # the same bytes as a report already indexed
+    assert res["redated"] == []  # listed as a visit: the inspection report it matches keeps its date
     assert _requests_for(first_run["requests_visits"], "50081111") == [""]
     assert not _requests_for(first_run["requests_visits"], "50071234")
+
+
+def test_a_report_indexed_from_its_file_takes_the_listed_date_when_fetched(tmp_path):
+    """The usual path: corpus/ (or an upload) indexed first, then Ofsted fetched. The same file is not indexed
+    twice, but the report takes the date Ofsted lists it under, everywhere the date is shown or filtered on."""
+    idx = str(tmp_path / "idx")
+    run_cli("ingest", str(PDF["cambs2019"]), "--index", idx, "-q", check=True)
+    before = json.loads(run_cli("reports", "--index", idx, "--json").stdout)
+    assert [r["published"] for r in before] == ["2019-03-25"]  # from the file: made five weeks after publication
+    site = OfstedSite({"80445": ("Cambridgeshire County Council", [
+        ("50071234", "Children's services inspection, pdf - 18 February 2019")])}, {"50071234": PDF["cambs2019"].read_bytes()})
+    with site.running():
+        first = fetch_cli(site.url, tmp_path, "--json")
+        second = fetch_cli(site.url, tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    res = json.loads(first.stdout)
+    assert res["added"] == [] and [(r["file_id"], r["published_before"]) for r in res["redated"]] == \
+        [("50071234", "2019-03-25")]
+    rid = before[0]["report_id"]
+    assert [r["published"] for r in json.loads(run_cli("reports", "--index", idx, "--json").stdout)] == ["2019-02-18"]
+    recs = json.loads(run_cli("recommendations", "--council", "Cambridgeshire", "--index", idx, "--json").stdout)
+    assert recs and {r["published"] for r in recs} == {"2019-02-18"}
+    ans = json.loads(run_cli("ask", "care leavers in Cambridgeshire in February 2019", "--index", idx, "--json").stdout)
+    assert ans["evidence"] and {e["published"] for e in ans["evidence"]} == {"2019-02-18"}
+    assert {e["report_id"] for e in ans["evidence"]} == {rid}
+    assert "REDATED" not in second.stdout and "already indexed given" not in second.stdout  # once is enough
 
 
 def test_an_unreachable_site_is_a_clear_error(tmp_path):
