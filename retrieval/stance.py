@@ -88,7 +88,12 @@ _NEG_PHRASES = re.compile(
     r"\b(?:decline|drop|fall|deterioration|reduction) in (?:performance|quality|standards|stability|timeliness)\b|"
     r"\b(?:has|have) (?:fallen|dropped|declined|deteriorated)\b|\b(?:is|are|was|were|remains?|still|very|too) fragile\b|\breliant on (?:interim|agency)\b|"
     r"\bremains? (?:high|a challenge|a concern|an issue|too|low|variable|inconsistent|an? gaps?|gaps)\b|"
-    r"\b(?:high|heavy|excessive|unmanageable) (?:workloads?|caseloads?|turnover)\b|\bchallenging for\b|"
+    r"\b(?:high|heavy|excessive|unmanageable) (?:workloads?|caseloads?|turnover)\b|\bneeds? (?:urgent|immediate) attention\b|"
+    # "similar issues in relation to the consistency of practice", "issues regarding the quality ... remain"
+    r"\bissues (?:with|in relation to|regarding|around|relating to|about) (?:the )?(?:\w+ ){0,2}(?:quality|consistency|"
+    r"timeliness|recording|stability|sufficiency|capacity|oversight)\b|"
+    r"\b(?:workloads?|caseloads?|turnover|vacanc(?:y|ies)(?: rates?)?)\b(?: (?!and\b|but\b)\S+){0,8}? (?:is|are|was|were|remains?) "
+    r"(?:still |too |very |consistently )?high\b|\bchallenging for\b|"
     r"\bcould be (?:strengthened|improved|better|stronger|more|greater|clearer|developed)\b|"
     r"\b(?:negatively|adversely) (?:impact|affect)\w*|\bhas impacted on the quality\b|\bmissed opportunit\w+|"
     r"\byet to (?:make|have|be)\b|\breduces? (?:the|their) (?:ability|capacity|opportunit)\w*|"
@@ -116,7 +121,8 @@ _NEG_WORDS = frozenset(
     "unable overdue backlog absence overly backlogs infrequent reactive perfunctory deficit deficits "
     "deficiency deficiencies shortcoming shortcomings failings lagging absent worse prematurely premature dipped "
     "struggled struggles struggling confusion confused avoidable deterioration insufficiency shortage shortages "
-    "frustration frustrations unmanageable".split())
+    "frustration frustrations unmanageable undermined undermines undermining compromised compromises inhibit inhibits "
+    "inhibited inhibiting disconnect disjointed".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -165,7 +171,7 @@ _PAST_OR_AWARE = re.compile(r"\b(?:previously|historically|(?:long |a )?history 
                             r"found to be (?:\w+ ){1,4}in (?:19|20)\d\d|"
                             r"(?:leaders|managers|the local authority|the council)(?: \w+){0,2} (?:see|sees) the need|"
                             r"recognises? (?:that )?(?:more|the need|they (?:have|need) more)|"
-                            r"(?:know|knows|recognise[sd]?|recognising|recognition|acknowledge[sd]?|are aware|understand)"
+                            r"(?:know|knows|recognise[sd]?|recognising|recognition|acknowledge[sd]?|(?:is|are|was|were) (?:\w+ )?aware|understand)"
                             r"(?: that)?(?: \S+){0,20}? (?:needs? to do more|(?:still )?(?:more|further|some) (?:work )?"
                             r"(?:still )?to do|the need|improvements? (?:is|are) (?:still )?(?:needed|required))|"
                             r"(?:open|honest|transparent) (?:\w+ )?(?:with inspectors )?about)\b",
@@ -305,7 +311,8 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"\bwould(?: not|n['’]t) (?:be|have got|have been) where\b|"
                           r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
                           r"\b(?:would not|wouldn['’]t|do not|don['’]t) want to (?:\w+ ){0,2}anywhere else|second to none|"
-                          r"\b(?:spoke|speak|speaks|spoken) (?:very )?highly\b|"
+                          r"\bclose (?:partnership|working|collaboration|liaison|links?|relationships?)\b|\b(?:of (?:a )?)?high quality\b|"
+                          r"\b(?:spoke|speak|speaks|spoken) (?:very )?highly\b|\b(?:could|can)(?:not|n['’]t| not) (?:thank|praise) (?:\w+ ){0,2}enough\b|"
                           r"(?<!\bto )(?<!\bwill )(?<!\bearly )(?<!\bcould )\bhelp(?:s|ed)? (?:(?:young people|children|families|parents|"
                           r"carers|them|care leavers) )?(?:to )?(?:overcome|cope|achieve|stay|remain)\b|"
                           r"\b(?:and|which|that) help (?:to )?(?:track|identify|reduce|improve|prevent|understand|build|"
@@ -313,7 +320,8 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
 # After "no longer": a bad thing gone is an improvement, a status is neither ("no longer effective" is a shortfall)
 _NO_LONGER_BAD = frozenset("high wait waits waiting bed b&b unsuitable concern issue problem too".split())
 _NEEDING = frozenset("need needs require requires want wants wish".split())
-_NO_LONGER_STATUS = frozenset("able looked in need needs required eligible subject".split())
+_NO_LONGER_STATUS = frozenset("able looked in need needs required eligible subject wish wishes wished want wants wanted "
+                               "require requires".split())
 # What "no evidence of ..." can rule out: "no evidence of children being left at risk of harm"
 _HARM = frozenset("risk harm harmed unsafe unprotected".split())
 # "where a return home would be unsafe": a hypothetical circumstance, not a finding ("where plans would benefit from
@@ -340,7 +348,10 @@ _NOT_A_FINDING_BEFORE_ENSURE = frozenset("to should must will would could can ma
 # "without" before one of these is an omission found ("closed without ensuring ..."), not "without delay".
 _OMITTED = frozenset("ensuring considering checking seeing assessing addressing recording identifying consulting "
                      "involving exploring analysing analyzing reviewing understanding establishing".split())
+_LIVING = frozenset("live living stay remain return be go attend".split())
 _CLAUSE_END = frozenset("when where which because while whilst although though but so".split())
+# "respect and trust" is trust earned; "the council and trust" names two organisations
+_RAPPORT = frozenset("respect confidence rapport honesty openness warmth relationships relationship care".split())
 _DETERMINERS = frozenset("a an the its their two three new this these".split())
 _ARRANGEMENTS = frozenset("team teams service services unit units hub hubs board panel panels".split())
 
@@ -471,6 +482,13 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                     and not set(ahead) & _NEG_WORDS:
                 pos += 1  # "this does not prevent young people from developing trusting relationships"
                 continue
+            if ahead[:1] == ["able"] and ahead[1:2] == ["to"] and ahead[2:3] and ahead[2] not in _LIVING:
+                neg += 1  # "they are not able to provide enough oversight": a shortfall (not "not able to live at home")
+                for j in range(i + 1, min(len(toks), i + 16)):
+                    if toks[j] in _CLAUSE_END:
+                        break
+                    used.add(j)  # what they cannot do is not also a strength or an answered shortfall
+                continue
             if ahead[:1] in (["only"], ["just"], ["simply"], ["merely"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
                     or ahead[:2] in (["be", "achieved"], ["have", "to"], ["need", "to"]):
                 # "chose not to be moved", "do not have to buy in", "does not need to": no shortfall
@@ -487,7 +505,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                     break
                 used.add(j)
             continue
-        if t == "trust" and not set(toks[max(0, i - 2):i]) & _TRUST_EARNED:
+        if t == "trust" and not (set(toks[max(0, i - 2):i]) & (_TRUST_EARNED - {"and"})
+                                 or toks[i - 1:i] == ["and"] and toks[i - 2:i - 1] and toks[i - 2] in _RAPPORT):
             continue  # "the NHS foundation trust", "the trust" (an organisation) judge nothing
         if t == "ensuring" and i > 0 and toks[i - 1] in ("is", "are", "was", "were", "been"):
             t = "ensures"  # "assessments are ensuring that children are safe": a finding, not a purpose
@@ -496,7 +515,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
         if t == "ensure" and i > 0 and toks[i - 1] not in _NOT_A_FINDING_BEFORE_ENSURE:
             t = "ensures"  # "pathway plans ensure that support is in place": a finding (not "should ensure")
         if t in _POS_WORDS:
-            if set(toks[max(0, i - 4):i]) & {"access", "available", "availability"}:
+            avail = [j for j in range(max(0, i - 6), i) if toks[j] in ("access", "available", "availability")]
+            if avail and not set(toks[avail[-1]:i]) & {"is", "are", "was", "were", "remains", "remain"}:
                 continue  # "have access to the appropriate services": availability, not delivery (rule 7)
             if t == "dedicated" and toks[i - 1:i] and toks[i - 1] in _DETERMINERS:
                 continue  # "a dedicated team": a team for one job, not praise of its staff

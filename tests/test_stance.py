@@ -14,7 +14,7 @@ from conftest import ROOT, cli_json
 from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
 
 LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl"
-          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2", "_sixth", "_seventh", "_heldout3")]
+          for part in ("", "_heldout", "_third", "_fourth", "_fifth", "_heldout2", "_sixth", "_seventh", "_heldout3", "_eighth")]
 
 
 @pytest.mark.parametrize("text, want", [
@@ -441,4 +441,54 @@ def test_double_negatives_and_plain_praise(text, want):
     ("Not all children have an up-to-date plan.", "concern"),
 ])
 def test_fewer_very_few_and_not_all_as_counts(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # shortfall words that had been missed: undermined, compromised, inhibiting, a disconnect
+    ("An extensive range of training opportunities are available for all staff, including bespoke management "
+     "training for team managers. However, the programme is undermined by managers and social workers who advised "
+     "inspectors that time to access training is compromised due to the heavy demands of case work.", "concern"),
+    ("Staff in some teams feel a strong disconnect from their senior managers, which is inhibiting improvement. If "
+     "improvements are to be made securely, this needs immediate attention.", "concern"),
+    # "caseloads ... are high" as "high caseloads"; "not able to provide" is a shortfall, and what they cannot do
+    # ("help to identify and address the shortfalls") is no answered shortfall
+    ("Caseloads of independent reviewing officers (IROs) are high, with their duty to chair child protection "
+     "conferences taking priority over the scrutiny of the progress of children looked after between formal "
+     "reviews. This means that they are not able to provide enough additional independent oversight and challenge "
+     "to help to identify and address the shortfalls in the plans of children looked after.", "concern"),
+    # "the council and trust" names organisations, not trust earned
+    ("Similar issues in relation to the consistency of social work practice are seen in the children with "
+     "disabilities team. The council and trust recognise closer alignment between the teams is required to improve "
+     "recognition and responses to disabled children who may be at risk.", "concern"),
+    # a young person's choice is no shortfall; "could not thank them enough" praises
+    ("The local authority is in touch with the vast majority of its care leavers. Inspectors saw some tenacious "
+     "efforts by workers to try to re-engage with young people, as well as clear recording when older young people "
+     "have informed staff that they no longer wish to be in touch with services.", "strength"),
+    ("One young person spoke about his foster carers being like his own family and could not thank them enough.",
+     "strength"),
+    # "the local authority is aware that there is more to do" is awareness (stance_notes rule 9), like "are aware"
+    ("The virtual school works in close partnership with social workers and carers to ensure that children's "
+     "educational needs are prioritised. However, the local authority is aware that there is more to do to improve "
+     "the educational progress of children in care and is proactive in achieving this.", "strength"),
+    # "of a high quality" approves, so a contrast with it is mixed
+    # availability reaches six words: "have access to a range of bespoke services" is still availability (rule 7)
+    ("The council and its partners have access to a range of bespoke services.", "neutral"),
+    ("A very large majority of face-to-face strategy meetings are of a high quality. However, most records of "
+     "strategy discussions that take place over the telephone are too brief and lack detail.", "mixed"),
+])
+def test_eighth_label_set_rules(text, want):
+    assert stance(text) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # guards: a family's circumstance stays no shortfall, trust earned stays a strength, a judgement of what is
+    # available approves, 'no longer' keeps its two readings
+    ("Children who are not able to live at home are placed with carers who know them.", "neutral"),
+    ("Young people have built mutual respect and trust with their personal advisers.", "strength"),
+    ("The range of accommodation available to care leavers is very good.", "strength"),
+    ("Children no longer wait for an allocated social worker.", "strength"),
+    ("Services are no longer effective for older children.", "concern"),
+])
+def test_eighth_label_set_rules_keep(text, want):
     assert stance(text) == want
