@@ -207,7 +207,8 @@ def sentences(text: str) -> list[str]:
 # "When risks increase, or progress is not being achieved, ...", "Following an inadequate judgement in 2012, ...":
 # when something happens or what came before, not how well it is done now.
 _LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|should|following|after|faced with|"
-                          r"in the face of|in response to)\b[^,;]*"
+                          r"in the face of|in response to|since (?:the|its|their|our) (?:last |previous |most recent |"
+                          r"(?:19|20)\d\d )?(?:\w+ )?(?:inspection|visit))\b[^,;]*"
                           r"(?:,\s*(?:or|and|which|when|where|who)\b[^,;]*)*,", re.I)
 
 

@@ -474,6 +474,10 @@ def test_fewer_very_few_and_not_all_as_counts(text, want):
     # "of a high quality" approves, so a contrast with it is mixed
     # availability reaches six words: "have access to a range of bespoke services" is still availability (rule 7)
     ("The council and its partners have access to a range of bespoke services.", "neutral"),
+    # "Since the inspection in 2018, when services were judged ...," says what came before: the rest is read
+    ("Since the inspection in 2018, when services were judged as 'requires improvement' overall, good progress has "
+     "been made and most children and families benefit from the support that they receive. However, the tracking of "
+     "some discrete areas of practice is not sufficiently embedded.", "mixed"),
     ("A very large majority of face-to-face strategy meetings are of a high quality. However, most records of "
      "strategy discussions that take place over the telephone are too brief and lack detail.", "mixed"),
 ])
@@ -489,6 +493,7 @@ def test_eighth_label_set_rules(text, want):
     ("The range of accommodation available to care leavers is very good.", "strength"),
     ("Children no longer wait for an allocated social worker.", "strength"),
     ("Services are no longer effective for older children.", "concern"),
+    ("Since the last inspection, caseloads have become too high.", "concern"),
 ])
 def test_eighth_label_set_rules_keep(text, want):
     assert stance(text) == want
