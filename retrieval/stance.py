@@ -37,6 +37,17 @@ _INSTRUCTION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:[a-z]+ly\s+)?(?:e
                           r"(?! (?:meetings?|conferences?|minutes|health|process(?:es)?|chairs?|officers?|dates?|"
                           r"timescales?|accommodation|arrangements?|units?|base|attachments?|homes?|placements?|"
                           r"relationships?)\b)", re.I)
+# Under a recommendations heading, an item that opens with an order ("Scrutinise the effectiveness of ...") or
+# points to the finding it answers ("... (paragraph 129)") is a recommendation whatever approving words it names.
+_RECOMMENDATION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:(?:scrutinise|scrutinize|analyse|analyze|assure|"
+                             r"prioritise|prioritize|promote|publish|revise|identify|tackle|align|formalise|expedite|"
+                             r"explore|seek|involve|enable|urgently|rigorously)\b(?! (?:is|are|was|were|has|have)\b)|"
+                             # a word that is also a noun ("Support workers are ...", "Audit activity is ...") orders
+                             # only before what it acts on
+                             r"(?:support|use|track|audit|challenge|update|commission|set|take|make|work with) "
+                             r"(?:the|all|a|an|each|every|their|its|that|how|whether|partners|children|young people|"
+                             r"staff|managers|leaders)\b)|"
+                             r"\((?:see )?paragraphs? \d+[^)]{0,40}\)\W*$", re.I)
 _NEUTRAL_SECTION = re.compile(r"judge?ments mean|about this inspection|information about th|inspection judgements and what",
                               re.I)
 # A SIF report's "what the inspection judgements mean" text defines the grades ("A local authority that is
@@ -61,7 +72,9 @@ _NEUTRALISE = re.compile(
     r"(?:are|is|were|was) not in (?:education|employment|training)|what needs to change|need(?:s)? of (?:children|young people|the child)|"
     r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of|"
     # "referrals which do not meet the threshold" say which referrals; "accrue time on the housing waiting list"
-    r"(?:do|does|did) not meet (?:the )?(?:\w+ ){0,3}thresholds?|on (?:the |a )?(?:\w+ )?waiting lists?)\b", re.I)
+    r"(?:do|does|did) not meet (?:the )?(?:\w+ ){0,3}thresholds?|on (?:the |a )?(?:\w+ )?waiting lists?|"
+    # "providers of supported accommodation", "supported lodgings": a kind of home, not children helped
+    r"supported (?:accommodation|housing|lodgings?|living|tenanc(?:y|ies)|flats?|hostels?|homes?|placements?))\b", re.I)
 
 # Shortfall phrases (a concern wherever they stand).
 _NEG_PHRASES = re.compile(
@@ -101,6 +114,9 @@ _NEG_PHRASES = re.compile(
     # "improvements are needed", "areas for further improvement include ...", "need to become more engaged",
     # "could do more", "has difficulties in identifying placements", "the gap ... is concerning"
     r"\bimprovements? (?:is|are|was|were) (?:still )?(?:needed|required)\b|\brequiring improvement\b|"
+    # "inspectors raised concerns about the location", "inspectors identified weaknesses": a finding of this inspection
+    r"\binspectors (?:\w+ )?(?:raised|had|identified|found|highlighted|shared|escalated) (?:\w+ ){0,2}"
+    r"(?:concerns?|weakness(?:es)?|shortfalls?|deficits?|gaps?|issues?)\b|"
     r"\bareas? for (?:further )?(?:improvement|development) (?:include|includes|are|is)\b|"
     r"\bneeds? to (?:\w+ )?(?:further|more|greater|better)\b|\bcould (?:do|achieve|be doing) more\b|"
     r"\bdifficult(?:y|ies) (?:in |with )?(?:identifying|finding|recruiting|retaining|securing|accessing|obtaining|"
@@ -128,7 +144,7 @@ _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
     "swift swiftly prompt promptly quick quickly robust robustly thorough thoroughly comprehensive comprehensively "
     "excellent outstanding exceptional exceptionally exemplary improved improving improvement improvements "
-    "positive positively success successful successfully appropriate appropriately skilled skilful skilfully "
+    "positive positively success successful successfully appropriate appropriately suitable skilled skilful skilfully "
     "helpful benefit benefits benefited benefitted valued proactive proactively creative creatively tenacious "
     "tenaciously careful carefully detailed impactful aspirational relentless relentlessly tirelessly warm "
     "meaningful meaningfully accurate accurately rigorous rigorously purposeful purposefully sensitive "
@@ -349,6 +365,9 @@ _NOT_A_FINDING_BEFORE_ENSURE = frozenset("to should must will would could can ma
 # "without" before one of these is an omission found ("closed without ensuring ..."), not "without delay".
 _OMITTED = frozenset("ensuring considering checking seeing assessing addressing recording identifying consulting "
                      "involving exploring analysing analyzing reviewing understanding establishing".split())
+_PRONOUNS = frozenset("they he she it this these there".split())
+# After a negation, what someone chooses: "should they not wish to stay", "do not want to be in touch"
+_CHOICE = frozenset("wish wishes wished want wants wanted choose chooses chose".split())
 _LIVING = frozenset("live living stay remain return be go attend".split())
 _CLAUSE_END = frozenset("when where which because while whilst although though but so".split())
 # "respect and trust" is trust earned; "the council and trust" names two organisations
@@ -490,6 +509,10 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                         break
                     used.add(j)  # what they cannot do is not also a strength or an answered shortfall
                 continue
+            if toks[i - 2:i - 1] == ["should"] and toks[i - 1] in _PRONOUNS:
+                continue  # "should they not wish to stay with their carer": an inverted condition, not a finding
+            if ahead[:1] and ahead[0] in _CHOICE:
+                continue  # "young people who do not wish to engage", "chose not to": a choice, not a shortfall
             if ahead[:1] in (["only"], ["just"], ["simply"], ["merely"], ["safe"], ["possible"], ["able"], ["many"], ["to"]) \
                     or ahead[:2] in (["be", "achieved"], ["have", "to"], ["need", "to"]):
                 # "chose not to be moved", "do not have to buy in", "does not need to": no shortfall
@@ -558,7 +581,8 @@ def _structural(text: str, section: str | None, part: str | None) -> Stance | No
     if re.search(r"what needs to improve|need(?:s)? to improve\?", last, re.I):
         return "concern"  # the inspection framework's own list of shortfalls
     if part == "recommendations" or _CONCERN_SECTION.search(last):
-        if re.search(r"\bshould\b", text or "") or not any(_cues(s)[0] for s in sentences(text)):
+        if re.search(r"\bshould\b", text or "") or _RECOMMENDATION.search(text or "") \
+                or not any(_cues(s)[0] for s in sentences(text)):
             return "concern"
         return None
     if _STRENGTH_SECTION.search(last):

@@ -511,3 +511,36 @@ def test_eighth_label_set_rules(text, want):
 ])
 def test_eighth_label_set_rules_keep(text, want):
     assert stance(text) == want
+
+
+# Rules from the retired held-out files (bench/labels/stance_own_ninth_*.jsonl, stance_own_ninth_notes.md): the
+# three swaps they held, each read otherwise by the code before.
+@pytest.mark.parametrize("text, section, want", [
+    # "should they not wish to stay" is an inverted condition and a choice; "suitable" approves (rule 1)
+    ("Care leavers can try a taster flat and then return to their foster home, should they not wish to stay with "
+     "their carer. Most care leavers (87%) live in suitable accommodation.", None, "strength"),
+    # "supported accommodation" is a kind of home; "inspectors raised concerns" is a finding of this inspection
+    ("However, during the inspection, inspectors raised concerns about the location and risks associated with one "
+     "of the local providers of supported accommodation.", None, "concern"),
+    # under a recommendations heading, an order ("Scrutinise ...") or a pointer to its finding ("(paragraph 129)")
+    # is a recommendation, whatever approving words it names
+    ("Scrutinise the effectiveness of multi-agency child protection work, particularly in relation to the "
+     "frequency and effectiveness of child protection core groups (paragraph 129).",
+     "The Local Safeguarding Children Board > Recommendations", "concern"),
+    ("Track the effectiveness of early help so that families get timely support.", "Recommendations", "concern"),
+])
+def test_ninth_label_set_swap_rules(text, section, want):
+    assert stance(text, section) == want
+
+
+@pytest.mark.parametrize("text, section, want", [
+    # guards: a young person's refusal stays no shortfall, a lapse stays one, a finding under a concern heading that
+    # neither orders nor points keeps its approval, "suitably experienced" describes
+    ("Some young people do not want to be in touch with the service.", None, "neutral"),
+    ("Children do not receive suitable support when they leave care.", None, "concern"),
+    ("Support workers are persistent in their efforts to stay in touch.", "Areas for improvement", "strength"),
+    ("A suitably experienced lead member is now in post.", None, "neutral"),
+    ("Inspectors found that children are seen regularly and they are well supported.", None, "strength"),
+])
+def test_ninth_label_set_swap_rules_keep(text, section, want):
+    assert stance(text, section) == want
