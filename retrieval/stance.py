@@ -48,6 +48,9 @@ _RECOMMENDATION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:(?:scrutinise|
                              r"(?:the|all|a|an|each|every|their|its|that|how|whether|partners|children|young people|"
                              r"staff|managers|leaders)\b)|"
                              r"\((?:see )?paragraphs? \d+[^)]{0,40}\)\W*$", re.I)
+# "Information about this local authority area > Other Ofsted inspections": other services' grades, context (the
+# parent heading alone decides nothing: an old report's "Information about this area" is left open over findings)
+_OTHER_INSPECTIONS = re.compile(r"^\W*other (?:ofsted )?inspections\b", re.I)
 _NEUTRAL_SECTION = re.compile(r"judge?ments mean|about this inspection|information about th|inspection judgements and what",
                               re.I)
 # A SIF report's "what the inspection judgements mean" text defines the grades ("A local authority that is
@@ -114,6 +117,12 @@ _NEG_PHRASES = re.compile(
     # "improvements are needed", "areas for further improvement include ...", "need to become more engaged",
     # "could do more", "has difficulties in identifying placements", "the gap ... is concerning"
     r"\bimprovements? (?:is|are|was|were) (?:still )?(?:needed|required)\b|\brequiring improvement\b|"
+    # "has given little consideration to", "there is more to be done", "this has impacted on children's experiences",
+    # "having to stretch capacity", "the quality and accessibility of records ... vary"
+    r"\blittle (?:consideration|attention|regard|focus|understanding|progress|impact|use|challenge|analysis)\b|"
+    r"\b(?:more|much|further) (?:work )?(?:still )?(?:to be|that (?:needs|has) to be) done\b|"
+    r"\b(?:has|have|had) impacted (?:on|upon)\b|\bstretch (?:the |their )?(?:service|services|capacity|resources|teams?)\b|"
+    r"\b(?:quality|standard|consistency|timeliness|effectiveness)\b(?: (?!is\b|are\b)\S+){0,8}? var(?:y|ies|ied)\b(?! (?:according|depending|in line|with (?:need|the needs?)))|"
     # "inspectors raised concerns about the location", "inspectors identified weaknesses": a finding of this inspection
     r"\binspectors (?:\w+ )?(?:raised|had|identified|found|highlighted|shared|escalated) (?:\w+ ){0,2}"
     r"(?:concerns?|weakness(?:es)?|shortfalls?|deficits?|gaps?|issues?)\b|"
@@ -138,7 +147,8 @@ _NEG_WORDS = frozenset(
     "deficiency deficiencies shortcoming shortcomings failings lagging absent worse prematurely premature dipped "
     "struggled struggles struggling confusion confused avoidable deterioration insufficiency shortage shortages "
     "frustration frustrations unmanageable undermined undermines undermining compromised compromises inhibit inhibits "
-    "inhibited inhibiting disconnect disjointed".split())
+    "inhibited inhibiting disconnect disjointed curtailed curtails exacerbated exacerbates exacerbating unfortunate "
+    "impeded impedes".split())
 
 _POS_WORDS = frozenset(
     "effective effectively strong strongly stronger strength strengths good well consistent consistently timely "
@@ -172,6 +182,12 @@ _ANSWERERS = frozenset("without prevent prevents prevented preventing minimise m
                        "avoid avoids avoided avoiding no tackle tackled tackles tackling address addressed "
                        "overcome overcomes resolved remedied eliminated free respond responded responding track tracks "
                        "tracking close closes closing closed fill filled filling bridge".split())
+# Before a shortfall phrase ("waiting times", "capacity issues", "impact on their ability"), these answer it
+_PHRASE_ANSWERERS = frozenset("prevent prevents prevented preventing minimise minimised minimises minimising reduce reduced "
+                              "reduces reducing mitigate mitigates mitigated mitigating avoid avoids avoided avoiding tackle "
+                              "tackled tackles tackling address addressed addresses addressing overcome overcomes resolved "
+                              "remedied eliminated".split())
+_LINKS = frozenset("and but or it this they is are was were has have had been be being that which who".split())
 # After the shortfall word only a passive participle answers it ("delays are minimised", "gaps have been closed"):
 # "poor, resulting in no children being identified" and "delay in responding to notifications" are not answered.
 _ANSWERED_AFTER = frozenset("prevented minimised minimized reduced mitigated avoided tackled addressed overcome resolved "
@@ -201,7 +217,7 @@ _CONTRAST = re.compile(r"\b(?:however|although|though|but|while|whilst|despite|y
 # Effect not yet shown: the approving words of such a sentence are not a strength (stance_notes rule 3).
 _NOT_YET_SHOWN = re.compile(r"\b(?:beginning to|starting to|begun to|started to|early stage|too early|at an early|"
                             r"yet to be (?:fully )?(?:realised|seen|embedded|evaluated|tested)|not yet embedded|"
-                            r"are working to|is working to|plans? to|(?:plans?|strateg(?:y|ies)) (?:is |are )?in place|"
+                            r"are working to|is working to|plans? to|(?:plans?|strateg(?:y|ies)) (?:is |are )?(?:already |now )?in place|"
                             r"challenges? to (?:improve|achieve|establish|develop|deliver|raise|secure|sustain|embed|"
                             r"ensure|maintain|increase|reduce|recruit)|"
                             r"(?:is|are) to be (?!commended|congratulated|praised)(?:made|done|\w+ed)\b|intend|determined to|(?:is|are) committed to|the need (?:for|to)|(?:implemented|introduced|developed|launched|"
@@ -230,7 +246,7 @@ _LEAD_CLAUSE = re.compile(r"^\W*(?:when|whenever|if|where|wherever|unless|once|s
 
 # A sentence-initial connective contrasts with the sentence before, not within this one.
 _OPENING_CONNECTIVE = re.compile(r"^\W*(?:however|but|yet|nevertheless|nonetheless|even so|that said|in contrast|"
-                                 r"conversely|despite this|in spite of this|additionally|equally|also|further(?:more)?)"
+                                 r"conversely|despite this|in spite of this|additionally|equally|also|furthermore|further(?=,))"
                                  r"\b,?\s*", re.I)
 # Where a sentence turns: each side is read on its own ("X is good, but Y is not").
 _CLAUSE_TURN = re.compile(r"\b(?:however|but|nevertheless|nonetheless|even so|in contrast|conversely)\b|"
@@ -249,7 +265,7 @@ _DISCOUNTED = re.compile(r"\b(?:(?:is|are|was|were|has|have|did|does|do) not (?:
                          # developing ...", "understandably at different stages", "due to external factors"
                          r"no (?:\w+ )?(?:detrimental|negative|adverse|significant) (?:impact|effect)|"
                          r"(?:does|did|has|have|do) not prevent(?:ed)? (?:\w+ ){0,4}from|understandabl[ey]|"
-                         r"due to external factors|(?:outside|beyond) (?:of )?(?:the (?:local )?authority['’]s|their|its) control)\b",
+                         r"due to external factors|unavoidabl[ey]|(?:cannot|could not|can['’]t) be (?:avoided|expedited|prevented)|(?:outside|beyond) (?:of )?(?:the (?:local )?authority['’]s|their|its) control)\b",
                          re.I)
 
 
@@ -323,7 +339,7 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"(?:\w+ ){0,2}needs?\b|\bbetter than\b|"
                           r"\bprogress (?:has been |that has been |was )?made\b|\bmade (?:\w+ )?progress\b|"
                           # children's own view of their care, and effort inspectors credit
-                          r"\b(?:feel|feels|felt) (?:\w+ )?(?:listened to|heard|safe)\b|\bwork(?:ed|s)? (?:very )?hard\b|"
+                          r"\b(?:feel|feels|felt) (?:\w+ )?(?:listened to|heard|safe)\b|\bwork(?:ed|s|ing)? (?:very |extremely |exceptionally )?hard\b|"
                           # "I would not be where I am now"; "needs are identified and addressed"; "plans ... help track"
                           r"\bwould(?: not|n['’]t) (?:be|have got|have been) where\b|"
                           r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
@@ -346,7 +362,7 @@ _HARM = frozenset("risk harm harmed unsafe unprotected".split())
 _HYPOTHETICAL = re.compile(r"\b(?:where|when|if)\b[^,;.]*?\bwould (?!benefit|have benefit)[^,;.]*", re.I)
 # Words of finding or answering a shortfall: "audits identify any gaps", "challenging external delays", "the
 # response to a recent decline"
-_DETECTING = re.compile(r"\b(?:identif(?:y|ies|ying)|pick(?:s|ing)? up|challenging|respon(?:ses?|ds?|ding) to)\b", re.I)
+_DETECTING = re.compile(r"\b(?:identif(?:y|ies|ying)|pick(?:s|ing)? up|challeng(?:ing|ed)|respon(?:ses?|ds?|ding) to)\b", re.I)
 # Fewer of a bad thing: "persistent absence is reducing", "delays have fallen"
 _FALLING = frozenset("reducing falling fallen decreasing decreased declining declined dropped dropping lower".split())
 _FALL = re.compile(r"(?:has|have) (?:fallen|dropped|declined)\b", re.I)
@@ -365,6 +381,11 @@ _NOT_A_FINDING_BEFORE_ENSURE = frozenset("to should must will would could can ma
 # "without" before one of these is an omission found ("closed without ensuring ..."), not "without delay".
 _OMITTED = frozenset("ensuring considering checking seeing assessing addressing recording identifying consulting "
                      "involving exploring analysing analyzing reviewing understanding establishing".split())
+# "do not challenge poor practice", "did not recognise the delays": a negated action on a shortfall leaves it
+_ACTING_ON = frozenset("challenge challenged challenges recognise recognised recognises identify identified identifies "
+                       "escalate escalated escalates notice noticed act acted respond responded".split())
+# "the home address of only one care leaver is not known": the exceptions counted, a double negative like "very few"
+_SMALL_NUMBERS = frozenset("one two three four 1 2 3 4".split())
 _PRONOUNS = frozenset("they he she it this these there".split())
 # After a negation, what someone chooses: "should they not wish to stay", "do not want to be in touch"
 _CHOICE = frozenset("wish wishes wished want wants wanted choose chooses chose".split())
@@ -433,6 +454,14 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue  # "the need to improve sufficiency": a need someone names, not a finding that it needs to
         elif _DETECTING.search(" ".join(before)):
             pos += 1  # "the response to a recent decline in performance": the shortfall is what practice answers
+        elif set(before) & _PHRASE_ANSWERERS and not set(before) & _NEGATORS and not set(
+                before[max(j for j, w in enumerate(before) if w in _PHRASE_ANSWERERS) + 1:]) & _LINKS:
+            # the phrase is what the verb acts on ("reduced waiting times"), not a new clause ("has been reduced and
+            # it is not always ...")
+            at = max(j for j, w in enumerate(before) if w in _PHRASE_ANSWERERS)
+            if "to" in before[max(0, at - 2):at]:
+                continue  # "an increase in staffing to reduce waiting times": what it is for, no finding either way
+            pos += 1  # "has reduced waiting times", "tackled the capacity issues": the shortfall answered
         elif _FALL.match(m.group(0)) and set(s[:m.start()].lower().replace("-", " ").split()[-12:]) & _BAD_THINGS:
             pos += 1  # "the percentage of repeat referrals has fallen": fewer of a bad thing is an improvement
         elif not ((_CONDITIONAL | {"when", "whenever"}) & set(before)
@@ -476,7 +505,8 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 if w in _CLAUSE_END:
                     ahead = ahead[:j]
                     break
-            few = [j for j in range(max(0, i - 5), i) if toks[j] == "few" and toks[j - 1:j] != ["a"]]
+            few = [j for j in range(max(0, i - 5), i) if toks[j] == "few" and toks[j - 1:j] != ["a"]
+                   or toks[j] in _SMALL_NUMBERS and toks[j - 1:j] == ["only"]]
             if few and not set(toks[few[0]:i]) & _WHO:
                 pos += 1  # "very few care leavers are not in touch": a double negative ("a few ... not" is a shortfall)
                 continue
@@ -487,7 +517,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 r"un(?!der|til|ti\b|i|less)\w{4,}|dis(?!cuss|cus|abl|tri|tin|play|pos|cern|cover|clos|charg|tan|patch)\w{4,}", w)]
             if double:
                 used.add(i + 1 + double[0])
-                if set(ahead[:double[0]]) & _ANSWERERS:
+                if set(ahead[:double[0]]) & (_ANSWERERS | _ACTING_ON):
                     neg += 1  # "have not tackled the failures", "has not addressed the delays": a shortfall left
                 else:
                     pos += 1
@@ -587,7 +617,7 @@ def _structural(text: str, section: str | None, part: str | None) -> Stance | No
         return None
     if _STRENGTH_SECTION.search(last):
         return "strength"
-    if _NEUTRAL_SECTION.search(last) or re.search(r"judge?ments mean", section or "", re.I) \
+    if _NEUTRAL_SECTION.search(last) or re.search(r"judge?ments mean", section or "", re.I) or _OTHER_INSPECTIONS.search(last) \
             or _GRADE_DEFINITION.match(text or ""):
         return "neutral"
     return None
