@@ -75,7 +75,7 @@ _NEUTRALISE = re.compile(
     r"(?:are|is|were|was) not in (?:education|employment|training)|what needs to change|need(?:s)? of (?:children|young people|the child)|"
     r"children'?s? needs|their needs|assessed needs|additional needs|complex needs|needs of|"
     # "referrals which do not meet the threshold" say which referrals; "accrue time on the housing waiting list"
-    r"(?:do|does|did) not meet (?:the )?(?:\w+ ){0,3}thresholds?|on (?:the |a )?(?:\w+ )?waiting lists?|"
+    r"(?:do|does|did) not meet (?:the )?(?:(?!national\b)\w+ ){0,3}thresholds?|on (?:the |a )?(?:\w+ )?waiting lists?|"
     # "providers of supported accommodation", "supported lodgings": a kind of home, not children helped
     r"supported (?:accommodation|housing|lodgings?|living|tenanc(?:y|ies)|flats?|hostels?|homes?|placements?))\b", re.I)
 
@@ -344,7 +344,10 @@ _POS_PHRASES = re.compile(r"\b(?:get|gets|got|receive|receives|received) (?:the 
                           r"\bwould(?: not|n['’]t) (?:be|have got|have been) where\b|"
                           r"\b(?:identified|recognised|assessed) and (?:addressed|met|responded to|managed|acted (?:up)?on)\b|"
                           r"\b(?:would not|wouldn['’]t|do not|don['’]t) want to (?:\w+ ){0,2}anywhere else|second to none|"
-                          r"\bclose (?:partnership|working|collaboration|liaison|links?|relationships?)\b|\b(?:of (?:a )?)?high quality\b|"
+                          r"\bclose (?:partnership|working|collaboration|liaison|links?|relationships?)\b|"
+                          # "have seen the attainment gap between them and their peers narrow", "the gap is closing"
+                          r"\b(?:attainment|achievement) gaps?\b(?: (?!to\b)\S+){0,10}? (?:narrow(?:ed|ing|s)?|clos(?:ed|ing|es))\b|"
+                          r"(?<!\bto )\b(?:narrowed|narrowing|closed|closing) the (?:\w+ )?gaps?\b|\b(?:of (?:a )?)?high quality\b|"
                           r"\b(?:spoke|speak|speaks|spoken) (?:very )?highly\b|\b(?:could|can)(?:not|n['’]t| not) (?:thank|praise) (?:\w+ ){0,2}enough\b|"
                           r"(?<!\bto )(?<!\bwill )(?<!\bearly )(?<!\bcould )\bhelp(?:s|ed)? (?:(?:young people|children|families|parents|"
                           r"carers|them|care leavers) )?(?:to )?(?:overcome|cope|achieve|stay|remain)\b|"

@@ -598,3 +598,18 @@ def test_ninth_label_set_near_miss_rules(text, section, want):
 ])
 def test_ninth_label_set_near_miss_rules_keep(text, section, want):
     assert stance(text, section) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    # "does not meet the national threshold" is a performance shortfall ("referrals which do not meet the threshold"
+    # still only says which referrals)
+    ("While this does not meet the national threshold of 426 days, this performance is better than the three-year "
+     "average.", "mixed"),
+    ("Referrals which do not meet the threshold are signposted to early help, which is effective.", "strength"),
+    # an attainment gap narrowing is an improvement; narrowing it as an aim is not
+    ("While looked after children in primary schools have seen the attainment gap between them and their peers "
+     "narrow, progress for secondary school children in care is not as good.", "mixed"),
+    ("The virtual school aims to narrow the attainment gap for children in care.", "neutral"),
+])
+def test_ninth_label_set_thresholds_and_gaps(text, want):
+    assert stance(text) == want
