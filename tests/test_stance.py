@@ -15,7 +15,7 @@ from retrieval.stance import STANCES, sentence_stance, sentence_stances, stance
 
 LABELS = [ROOT / "bench" / "labels" / f"stance_own{part}.jsonl"
           for part in ("", "_third", "_fourth", "_fifth", "_sixth", "_seventh", "_eighth", "_ninth_a", "_ninth_b",
-                       "_ninth_c")]
+                       "_ninth_c", "_tenth")]
 # Held out: scored by name (bench/stance_check.py FILE), never studied, so no test tunes the rules to them.
 HELDOUT = sorted((ROOT / "bench" / "labels").glob("stance_own_heldout*.jsonl"))
 
