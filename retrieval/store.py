@@ -260,11 +260,14 @@ class Store:
         self._delete_rows(report_id)
         self.meta.delete(ids=[f"pending:{report_id}"])
 
-    def _batched_add(self, col, ids, metas, vecs) -> None:
+    def _batch_size(self) -> int:
         try:
-            size = max(100, min(1000, int(self.client.get_max_batch_size())))
+            return max(100, min(1000, int(self.client.get_max_batch_size())))
         except Exception:
-            size = 500
+            return 500
+
+    def _batched_add(self, col, ids, metas, vecs) -> None:
+        size = self._batch_size()
         for i in range(0, len(ids), size):
             col.upsert(ids=ids[i:i + size], metadatas=metas[i:i + size],
                        embeddings=[v.tolist() for v in vecs[i:i + size]])
@@ -304,16 +307,19 @@ class Store:
     def redate(self, report_id: str, published: str) -> None:
         """Give an indexed report another publication date (the date its publisher lists it under, learnt after it
         was indexed from the file), in its record and in every row that carries the date, without re-embedding."""
-        rep = self.report(report_id)
-        if rep is None or rep.get("published") == published:
+        got = self.reports_col.get(ids=[report_id], include=["documents", "metadatas"])
+        if not got["documents"]:
+            return
+        record = json.loads(got["documents"][0])
+        if record.get("published") == published:
             return
         date = {"published": published, "pub_ord": _pub_ord(published)}
+        size = self._batch_size()
         for col in (self.paragraphs, self.recs):
             ids = col.get(where=report_filter([report_id]), include=[])["ids"]
-            for i in range(0, len(ids), 1000):
-                col.update(ids=ids[i:i + 1000], metadatas=[date] * len(ids[i:i + 1000]))
-        got = self.reports_col.get(ids=[report_id], include=["documents", "metadatas"])
-        record = {**json.loads(got["documents"][0]), "published": published}
+            for i in range(0, len(ids), size):
+                col.update(ids=ids[i:i + size], metadatas=[date] * len(ids[i:i + size]))
+        record["published"] = published
         self.reports_col.update(ids=[report_id], documents=[json.dumps(record)], embeddings=[[1.0]],
                                 metadatas=[{**(got["metadatas"][0] or {}), "published": published}])
 
