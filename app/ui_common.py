@@ -68,12 +68,13 @@ def my_council() -> str | None:
     return saved_my_council()
 
 
-def follows_my_council(page_key: str) -> bool:
-    """True on a page's first run in the session and whenever "My council" has changed since the page last looked,
-    so a page starts from the user's council once, then lets the user choose, until they change their council."""
+def follows_my_council(page_key: str, first_run: bool = True) -> bool:
+    """True on a page's first run in the session (unless first_run is False: a page a link may open with another
+    council) and whenever "My council" has changed since the page last looked, so a page starts from the user's
+    council once, then lets the user choose, until they change their council."""
     mine = my_council()
     seen = f"_my_council_seen_{page_key}"
-    changed = seen not in st.session_state or st.session_state[seen] != mine
+    changed = first_run if seen not in st.session_state else st.session_state[seen] != mine
     st.session_state[seen] = mine
     return changed
 

@@ -74,11 +74,9 @@ def render() -> None:
 
     indexed = searcher.councils()
     # start from "My council" (sidebar), and follow it when it changes; a council opened from Themes is kept
-    first_visit = "_profile_seen" not in st.session_state
-    st.session_state["_profile_seen"] = True
-    follow = ui.follows_my_council("profile")
+    changed = ui.follows_my_council("profile", first_run=False)
     mine = ui.my_council()
-    if mine in indexed and ("profile_council" not in st.session_state or (follow and not first_visit)):
+    if mine in indexed and ("profile_council" not in st.session_state or changed):
         st.session_state["profile_council"] = mine
     council = st.selectbox("Council", indexed, key="profile_council",
                            help="Starts at **My council** (in the sidebar) when it has reports indexed")
