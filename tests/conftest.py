@@ -79,6 +79,18 @@ def serve_app(index_dir: Path, log: Path, **env_extra: str) -> Iterator[str]:
             proc.wait(timeout=5)
 
 
+def app_page(page: str | None = None, timeout: int = 300):
+    """The real Streamlit app (AppTest) run once, then switched to `page` ("views/compare.py") when given: the
+    caller sets the environment (index, user store) first."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=timeout)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
 def run_cli(*args: str, check: bool = False, env: dict | None = None, timeout: int = 900,
             process: bool = False) -> subprocess.CompletedProcess:
     """Run the real `inspections` command line. In-process through click's CliRunner by default (the model and

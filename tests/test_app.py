@@ -9,10 +9,9 @@ import io
 import shutil
 
 import pytest
-from conftest import CORPUS, ROOT, SEED_2012
+from conftest import CORPUS, SEED_2012, app_page
 from streamlit.testing.v1 import AppTest
 
-MAIN = str(ROOT / "app" / "main.py")
 TIMEOUT = 240
 QUESTION = "what did inspectors say about care leaver accommodation?"
 
@@ -22,10 +21,7 @@ def open_app(monkeypatch):
     def make(index_dir, page: str | None = None) -> AppTest:
         monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
         monkeypatch.delenv("CHROMA_HOST", raising=False)
-        at = AppTest.from_file(MAIN, default_timeout=TIMEOUT)
-        at.run()
-        if page:
-            at.switch_page(f"views/{page}.py").run()
+        at = app_page(f"views/{page}.py" if page else None, timeout=TIMEOUT)
         assert_clean(at)
         return at
 

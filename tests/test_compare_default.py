@@ -14,13 +14,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
+from conftest import app_page
 from streamlit.testing.v1 import AppTest
 
 from retrieval import userstore
-
-MAIN = str(ROOT / "app" / "main.py")
-
 
 @pytest.fixture
 def compare_page(index_dir, monkeypatch, tmp_path):
@@ -29,9 +26,7 @@ def compare_page(index_dir, monkeypatch, tmp_path):
     monkeypatch.delenv("CHROMA_HOST", raising=False)
 
     def open_page() -> AppTest:
-        at = AppTest.from_file(MAIN, default_timeout=240)
-        at.run()
-        at.switch_page("views/compare.py").run()
+        at = app_page("views/compare.py", timeout=240)
         assert not at.exception and not at.error, [e.value for e in at.exception]
         return at
 
@@ -120,9 +115,7 @@ def _chart(at: AppTest) -> tuple[dict, list[dict]]:
 def test_profile_chart_gives_every_area_its_own_row(index_dir, monkeypatch):
     monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    at = AppTest.from_file(MAIN, default_timeout=240)
-    at.run()
-    at.switch_page("views/profile.py").run()
+    at = app_page("views/profile.py", timeout=240)
     at.selectbox(key="profile_council").set_value("Herefordshire").run()
     assert not at.exception and not at.error
     spec, rows = _chart(at)
@@ -152,8 +145,6 @@ def test_outcomes_starts_from_my_council_too(compare_page, index_dir, tmp_path):
     at.switch_page("views/outcomes.py").run()
     assert not at.exception and at.selectbox(key="outcomes_council").value == ""
     userstore.set_preference(userstore.UserStore(tmp_path / "user.sqlite3"), userstore.MY_COUNCIL, "Herefordshire")
-    fresh = AppTest.from_file(MAIN, default_timeout=240)
-    fresh.run()
-    fresh.switch_page("views/outcomes.py").run()
+    fresh = app_page("views/outcomes.py", timeout=240)
     assert not fresh.exception and not fresh.error, [e.value for e in fresh.exception]
     assert fresh.selectbox(key="outcomes_council").value == "Herefordshire"

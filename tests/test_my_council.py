@@ -8,12 +8,11 @@ Bedfordshire's only indexed statistical neighbour).
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import app_page
 from streamlit.testing.v1 import AppTest
 
 from retrieval import userstore
 
-MAIN = str(ROOT / "app" / "main.py")
 PAGES = ["views/ask.py", "views/compare.py", "views/recommendations.py", "views/plan.py", "views/profile.py",
          "views/themes.py", "views/outcomes.py", "views/library.py"]
 
@@ -27,9 +26,7 @@ def app(index_dir, monkeypatch, tmp_path):
     monkeypatch.delenv("CHROMA_HOST", raising=False)
 
     def open_app(page: str) -> AppTest:
-        at = AppTest.from_file(MAIN, default_timeout=300)
-        at.run()
-        at.switch_page(page).run()
+        at = app_page(page)
         ok(at)
         return at
 

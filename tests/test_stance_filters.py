@@ -13,13 +13,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT, cli_json, run_cli
-from streamlit.testing.v1 import AppTest
+from conftest import app_page, cli_json, run_cli
 
 from retrieval.stance import STANCES, keep_stance
-
-MAIN = str(ROOT / "app" / "main.py")
-
 
 # ---- the rule ---------------------------------------------------------------------------------------------------
 def test_keep_stance_is_compares_rule():
@@ -77,9 +73,7 @@ def test_themes_word_download_says_what_was_kept(index_dir):
 def test_themes_page_what_inspectors_say(index_dir, monkeypatch):
     monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    at = AppTest.from_file(MAIN, default_timeout=240)
-    at.run()
-    at.switch_page("views/themes.py").run()
+    at = app_page("views/themes.py", timeout=240)
     at.text_input(key="themes_topic").set_value("private fostering")
     at.selectbox(key="themes_stance").set_value("Concerns")
     at.button(key="FormSubmitter:themes_form-Find councils").click().run()
@@ -128,9 +122,7 @@ def test_plan_page_filters_the_findings(index_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("INSPECTIONS_INDEX", str(index_dir))
     monkeypatch.setenv("INSPECTIONS_USERDATA", str(tmp_path / "user.sqlite3"))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
-    at = AppTest.from_file(MAIN, default_timeout=300)
-    at.run()
-    at.switch_page("views/plan.py").run()
+    at = app_page("views/plan.py")
     at.selectbox(key="plan_council").set_value("Herefordshire").run()
     assert not at.exception and not at.error, [e.value for e in at.exception]
     # the council chosen sticks (the page's own link in the address bar is not followed back to the first council)
