@@ -109,17 +109,22 @@ class Searcher:
         self.embedder.embed_query("warm up")
 
     def refresh(self, force: bool = False) -> None:
-        """Follow another process's ingest. The stamp lists every report id (milliseconds at 10x the library, on every
+        """Follow another process's writes. The stamp lists every report id (milliseconds at 10x the library, on every
         question), so it is read only when the index folder's files have been written since the last look."""
         marker = self.store.write_marker()
         if not force and self._reports is not None and marker is not None and marker == self._marker:
             return
         stamp = self.store.stamp()
-        if force or stamp != self._stamp or self._reports is None:
+        changed = force or stamp != self._stamp or self._reports is None
+        # A report's record can change without the set of reports changing (fetch gives it the date Ofsted lists):
+        # here the index folder was written, so the records are read again; the lexical index and vectors only when
+        # the set changed. (Through a Chroma server, which has no folder to watch, only when the set changed.)
+        if changed or marker is not None:
             self._reports = {r["report_id"]: r for r in self.store.reports()}
+            self._latest = None
+        if changed:
             self._lexical = lexical.load(self.store)
             self._vectors, self._rec_vectors = vectors.load_library(self.store)
-            self._latest = None
             self._stamp = stamp if self._vectors is not None and self._rec_vectors is not None else None
         self._marker = marker if self._stamp is not None else None
 

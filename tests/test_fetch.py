@@ -345,6 +345,11 @@ def test_a_report_indexed_from_its_file_takes_the_listed_date_when_fetched(tmp_p
     run_cli("ingest", str(PDF["cambs2019"]), "--index", idx, "-q", check=True)
     before = json.loads(run_cli("reports", "--index", idx, "--json").stdout)
     assert [r["published"] for r in before] == ["2019-03-25"]  # from the file: made five weeks after publication
+    from retrieval.search import Searcher
+    from retrieval.store import Store
+
+    app_searcher = Searcher(Store(idx))  # a long-running reader (the app) open while the fetch runs
+    assert app_searcher.reports[before[0]["report_id"]]["published"] == "2019-03-25"
     site = OfstedSite({"80445": ("Cambridgeshire County Council", [
         ("50071234", "Children's services inspection, pdf - 18 February 2019")])}, {"50071234": PDF["cambs2019"].read_bytes()})
     with site.running():
@@ -361,6 +366,8 @@ def test_a_report_indexed_from_its_file_takes_the_listed_date_when_fetched(tmp_p
     ans = json.loads(run_cli("ask", "care leavers in Cambridgeshire in February 2019", "--index", idx, "--json").stdout)
     assert ans["evidence"] and {e["published"] for e in ans["evidence"]} == {"2019-02-18"}
     assert {e["report_id"] for e in ans["evidence"]} == {rid}
+    app_searcher.refresh()  # what every question does first: the new date without a restart
+    assert app_searcher.reports[rid]["published"] == "2019-02-18"
     assert "REDATED" not in second.stdout and "already indexed given" not in second.stdout  # once is enough
 
 
