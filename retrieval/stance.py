@@ -423,6 +423,17 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def _rest_of_clause(toks: list[str], i: int, reach: int) -> set[int]:
+    """The positions of up to `reach` tokens after token i, up to the end of its clause: the words a negation or an
+    omission has already accounted for."""
+    out: set[int] = set()
+    for j in range(i + 1, min(len(toks), i + 1 + reach)):
+        if toks[j] in _CLAUSE_END:
+            break
+        out.add(j)
+    return out
+
+
 def _clause_cues(sentence: str) -> tuple[int, int]:
     s = _HYPOTHETICAL.sub(" ", _PURPOSE.sub(" ", _QUOTED_NAME.sub(" ", sentence)))
     neg = 0
@@ -503,9 +514,9 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             if set(toks[max(0, i - 3):i]) & _WHO:
                 continue  # "children who are persistently absent": who a service is for
             if toks[i - 1:i] and toks[i - 1] in ("minor", "slight", "slightly", "marginally"):
-                continue
+                continue  # "minor delays", "slightly slower": inspectors weighing a shortfall as small (hard case 4)
             if t in ("delay", "delays", "delayed") and set(toks[max(0, i - 3):i]) & _JUSTIFIED:
-                continue  # "due to appropriate, adopter-led delays": a delay inspectors call right is no shortfall  # "minor delays", "slightly slower": inspectors weighing a shortfall as small (hard case 4)
+                continue  # "due to appropriate, adopter-led delays": a delay inspectors call right is no shortfall
             if answered:
                 pos += 1
             elif t in ("late", "unable") and set(toks[max(0, i - 2):i]) & {"too", "is", "are"} == set():
@@ -549,10 +560,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
                 continue
             if ahead[:1] == ["able"] and ahead[1:2] == ["to"] and ahead[2:3] and ahead[2] not in _LIVING:
                 neg += 1  # "they are not able to provide enough oversight": a shortfall (not "not able to live at home")
-                for j in range(i + 1, min(len(toks), i + 16)):
-                    if toks[j] in _CLAUSE_END:
-                        break
-                    used.add(j)  # what they cannot do is not also a strength or an answered shortfall
+                used |= _rest_of_clause(toks, i, 15)  # what they cannot do is not also a strength or an answered shortfall
                 continue
             if toks[i - 2:i - 1] == ["should"] and toks[i - 1] in _PRONOUNS:
                 continue  # "should they not wish to stay with their carer": an inverted condition, not a finding
@@ -571,10 +579,7 @@ def _clause_cues(sentence: str) -> tuple[int, int]:
             continue
         if t == "without" and toks[i + 1:i + 2] and toks[i + 1] in _OMITTED:
             neg += 1  # "closed without ensuring that families are directed to appropriate support": an omission
-            for j in range(i + 1, min(len(toks), i + 12)):
-                if toks[j] in _CLAUSE_END:
-                    break
-                used.add(j)
+            used |= _rest_of_clause(toks, i, 11)
             continue
         if t == "trust" and not (set(toks[max(0, i - 2):i]) & (_TRUST_EARNED - {"and"})
                                  or toks[i - 1:i] == ["and"] and toks[i - 2:i - 1] and toks[i - 2] in _RAPPORT):
