@@ -253,8 +253,9 @@ def themes(topic: str, latest: bool, region: str | None, since: int | None, stan
         return
     rows = data["councils"]
     scope = "latest full inspections" if latest else "reports"
-    said = {"strength": ", as a strength (or mixed)", "concern": ", as a concern (or mixed)",
-            "mixed": ", praising and criticising at once", "neutral": ", only describing"}.get(stance or "", "")
+    from app.export import STANCE_SAID
+
+    said = STANCE_SAID.get(stance or "", "")
     click.echo(f"{len(rows)} of {data['councils_considered']} councils ({data['reports_considered']} {scope}) "
                f"say something about {topic!r}{said}")
     for r in rows:

@@ -59,6 +59,11 @@ STANCE_KEPT = {"strength": "only paragraphs that state a strength (then those th
                "neutral": "only paragraphs that describe, without praise or criticism"}
 
 
+# How a count of councils says which paragraphs were kept: "3 councils say something about it as a concern (or mixed)"
+STANCE_SAID = {"strength": " as a strength (or mixed)", "concern": " as a concern (or mixed)",
+               "mixed": ", praising and criticising at once", "neutral": ", only describing"}
+
+
 def stance_kept(stance: str | None) -> str:
     """The header line of an export filtered by stance ('' when nothing was filtered)."""
     return f"What inspectors say: {STANCE_KEPT[stance]}." if stance in STANCE_KEPT else ""

@@ -11,12 +11,9 @@ from typing import Any
 import streamlit as st
 
 from app import ui_common as ui
+from app.export import STANCE_SAID
 
 GRADE_CHOICES = ["Outstanding", "Good", "Requires improvement / Adequate", "Inadequate", "No grade"]
-STANCE_SAID = {"strength": " as a strength (or mixed)", "concern": " as a concern (or mixed)",
-               "mixed": ", praising and criticising at once", "neutral": ", only describing"}
-
-
 def grade_choice(grade: str | None) -> str:
     """The filter bucket of a printed grade (the 2009-12 'Adequate' sits with 'Requires improvement')."""
     from retrieval.profile import LEVELS, grade_level
